@@ -1,0 +1,7 @@
+package reveal.engine;
+
+/** Reductions along one axis. */
+public enum ReduceOp {
+    SUM,
+    MAX
+}
