@@ -1,0 +1,50 @@
+package reveal.eval.cli;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code ./reveal} command line. Results go to stdout (JSON where a command promises JSON, nothing else);
+ * progress and diagnostics go to stderr.
+ */
+public final class Main {
+
+    interface Command {
+        String usage();
+
+        void run(Args args, PrintStream out) throws Exception;
+    }
+
+    private static Map<String, Command> commands() {
+        Map<String, Command> c = new LinkedHashMap<>();
+        c.put("gradcheck", new GradCheckCommand());
+        return c;
+    }
+
+    public static void main(String[] argv) {
+        Map<String, Command> commands = commands();
+        if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help")) {
+            System.err.println("usage: ./reveal <command> [options]\n\ncommands:");
+            commands.forEach((name, cmd) -> System.err.println("  " + cmd.usage()));
+            System.exit(argv.length == 0 ? 2 : 0);
+        }
+        Command cmd = commands.get(argv[0]);
+        if (cmd == null) {
+            System.err.println("reveal: unknown command '" + argv[0] + "'; commands: " + String.join(", ", commands.keySet()));
+            System.exit(2);
+        }
+        try {
+            Args args = new Args(argv, 1);
+            cmd.run(args, System.out);
+            System.out.flush();
+        } catch (Args.UsageException e) {
+            System.err.println("reveal " + argv[0] + ": " + e.getMessage() + "\nusage: " + cmd.usage());
+            System.exit(2);
+        } catch (Exception e) {
+            System.err.println("reveal " + argv[0] + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (System.getenv("REVEAL_DEBUG") != null) e.printStackTrace();
+            System.exit(1);
+        }
+    }
+}
