@@ -18,6 +18,11 @@ public final class Main {
 
     private static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
+        c.put("logits", new LogitsCommand());
+        c.put("generate", new GenerateCommand());
+        c.put("tokenize", new TokenizeCommand());
+        c.put("devices", new DevicesCommand());
+        c.put("bench", new BenchCommand());
         c.put("gradcheck", new GradCheckCommand());
         return c;
     }
