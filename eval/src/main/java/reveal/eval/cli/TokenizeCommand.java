@@ -1,7 +1,6 @@
 package reveal.eval.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import reveal.engine.io.Json;
 import reveal.model.tokenizer.Tokenizer;
@@ -20,7 +19,7 @@ final class TokenizeCommand implements Main.Command {
         String text = args.require("text");
         args.rejectUnknown();
         Tokenizer tokenizer;
-        if (tok != null) tokenizer = Files.isDirectory(Path.of(tok)) ? Tokenizers.load(Path.of(tok)) : Tokenizers.llama2c(Path.of(tok));
+        if (tok != null) tokenizer = ModelOptions.openTokenizer(Path.of(tok));
         else if (model != null) tokenizer = Tokenizers.load(Path.of(model));
         else throw new Args.UsageException("give --model DIR or --tokenizer FILE");
         out.println(Json.write(tokenizer.encode(text)));

@@ -18,4 +18,10 @@ public interface Tokenizer {
 
     /** The id of a token given by its exact text (e.g. "</s>"), or -1 if not in the vocabulary. */
     int tokenId(String token);
+
+    /**
+     * The vocabulary entry of an id as the file spells it (e.g. "Ġthe" for byte-level BPE, "▁the" for
+     * SentencePiece, " the" for llama2.c), so {@code tokenId(token(id)) == id}; for display use {@link #decode}.
+     */
+    String token(int id);
 }
