@@ -68,6 +68,16 @@ public final class Autograd {
         Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         kept.addAll(keep);
         List<Tensor> order = topologicalOrder(output);
+        // With explicit inputs, only tensors that lead to one of them need a gradient: skip the rest of the graph.
+        Set<Tensor> relevant = kept.isEmpty() ? null : Collections.newSetFromMap(new IdentityHashMap<>());
+        if (relevant != null) {
+            for (Tensor t : order) {
+                boolean r = kept.contains(t);
+                Tensor.Node node = t.node();
+                if (!r && node != null) for (Tensor in : node.inputs()) r |= relevant.contains(in);
+                if (r) relevant.add(t);
+            }
+        }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         try (Scope s = createGraph ? () -> { } : noGrad()) {
             grads.put(output, seed != null ? seed : Tensor.onesLike(output));
@@ -81,11 +91,19 @@ public final class Autograd {
                     continue;
                 }
                 if (!kept.contains(t)) grads.remove(t);
-                Tensor[] inGrads = node.backward().apply(g);
-                for (int j = 0; j < node.inputs().length; j++) {
-                    Tensor in = node.inputs()[j];
+                Tensor[] ins = node.inputs();
+                boolean[] needed = new boolean[ins.length];
+                boolean any = false;
+                for (int j = 0; j < ins.length; j++) {
+                    needed[j] = ins[j].requiresGrad() && (relevant == null || relevant.contains(ins[j]));
+                    any |= needed[j];
+                }
+                if (!any) continue;
+                Tensor[] inGrads = node.backward().apply(g, needed);
+                for (int j = 0; j < ins.length; j++) {
+                    Tensor in = ins[j];
                     Tensor ig = inGrads[j];
-                    if (ig == null || !in.requiresGrad()) continue;
+                    if (ig == null || !needed[j]) continue;
                     if (!java.util.Arrays.equals(ig.shape(), in.shape())) {
                         throw new IllegalStateException("autograd: gradient of shape " + java.util.Arrays.toString(ig.shape())
                                 + " for input of shape " + java.util.Arrays.toString(in.shape()) + " in " + node.op());

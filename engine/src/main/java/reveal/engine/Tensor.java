@@ -16,9 +16,10 @@ public final class Tensor {
     record Node(String op, Tensor[] inputs, Backward backward) {
     }
 
+    /** Maps the output's gradient to the inputs'; {@code needed[i]} is false when input i's gradient is not wanted. */
     @FunctionalInterface
     interface Backward {
-        Tensor[] apply(Tensor grad);
+        Tensor[] apply(Tensor grad, boolean[] needed);
     }
 
     private final Backend backend;
@@ -233,7 +234,7 @@ public final class Tensor {
         Tensor src = layout.isContiguous() ? this : contiguous();
         int[] orig = shape();
         return view("reshape", backend, src.storage, new Layout(s, Layout.contiguousStrides(s), src.layout.offset()),
-                g -> new Tensor[] {g.reshape(orig)}, src);
+                (g, need) -> new Tensor[] {g.reshape(orig)}, src);
     }
 
     public Tensor flatten() {
@@ -253,7 +254,7 @@ public final class Tensor {
             strides[i] = layout.strides()[a];
             inverse[a] = i;
         }
-        return view("permute", backend, storage, new Layout(shape, strides, layout.offset()), g -> new Tensor[] {g.permute(inverse)}, this);
+        return view("permute", backend, storage, new Layout(shape, strides, layout.offset()), (g, need) -> new Tensor[] {g.permute(inverse)}, this);
     }
 
     public Tensor transpose(int a, int b) {
@@ -275,7 +276,7 @@ public final class Tensor {
         shape[a] = end - start;
         int[] full = shape();
         Layout l = new Layout(shape, layout.strides().clone(), layout.offset() + start * layout.strides()[a]);
-        return view("slice", backend, storage, l, g -> new Tensor[] {g.padInto(full, a, start)}, this);
+        return view("slice", backend, storage, l, (g, need) -> new Tensor[] {g.padInto(full, a, start)}, this);
     }
 
     /** Zeros of {@code full} shape with this tensor placed at {@code start} along {@code axis}: the adjoint of slice. */
@@ -285,7 +286,7 @@ public final class Tensor {
         int[] strides = Layout.contiguousStrides(full);
         backend.copyInto(out, new Layout(shape(), strides, start * strides[axis]), c.storage, c.layout);
         int end = start + dim(axis);
-        return make("pad", backend, out, full, g -> new Tensor[] {g.slice(axis, start, end)}, this);
+        return make("pad", backend, out, full, (g, need) -> new Tensor[] {g.slice(axis, start, end)}, this);
     }
 
     /** Broadcasts to {@code target} (a view with stride 0 along repeated axes); leading axes may be added. */
@@ -301,7 +302,7 @@ public final class Tensor {
         }
         if (Arrays.equals(target, layout.shape())) return this;
         int[] orig = shape();
-        return view("expand", backend, storage, new Layout(target.clone(), strides, layout.offset()), g -> new Tensor[] {g.sumTo(orig)}, this);
+        return view("expand", backend, storage, new Layout(target.clone(), strides, layout.offset()), (g, need) -> new Tensor[] {g.sumTo(orig)}, this);
     }
 
     public Tensor unsqueeze(int axis) {
@@ -324,7 +325,15 @@ public final class Tensor {
         if (layout.isContiguous()) return this;
         Storage out = backend.zeros(size());
         backend.copyInto(out, Layout.contiguous(layout.shape()), storage, layout);
-        return make("contiguous", backend, out, shape(), g -> new Tensor[] {g}, this);
+        return make("contiguous", backend, out, shape(), (g, need) -> new Tensor[] {g}, this);
+    }
+
+    /** Dense and starting at element 0 of its storage: what kernels without an offset argument need. */
+    private Tensor packed() {
+        if (layout.isContiguous() && layout.offset() == 0) return this;
+        Storage out = backend.zeros(size());
+        backend.copyInto(out, Layout.contiguous(layout.shape()), storage, layout);
+        return make("contiguous", backend, out, shape(), (g, need) -> new Tensor[] {g}, this);
     }
 
     /** Reduces a gradient of a broadcast result back to {@code target} by summing over the broadcast axes. */
@@ -364,7 +373,7 @@ public final class Tensor {
             b.copyInto(out, new Layout(p.shape(), strides, at * strides[a]), p.storage, p.layout);
             at += p.dim(a);
         }
-        return make("concat", b, out, shape, g -> {
+        return make("concat", b, out, shape, (g, need) -> {
             Tensor[] gs = new Tensor[parts.size()];
             for (int i = 0; i < gs.length; i++) gs[i] = g.slice(a, starts[i], starts[i] + parts.get(i).dim(a));
             return gs;
@@ -387,7 +396,7 @@ public final class Tensor {
 
     Tensor unary(UnaryOp op, double c) {
         Storage out = backend.unary(op, storage, layout, c);
-        return make(op.name().toLowerCase(), backend, out, shape(), g -> new Tensor[] {unaryGrad(op, c, g)}, this);
+        return make(op.name().toLowerCase(), backend, out, shape(), (g, need) -> new Tensor[] {unaryGrad(op, c, g)}, this);
     }
 
     private Tensor unaryGrad(UnaryOp op, double c, Tensor g) {
@@ -472,24 +481,31 @@ public final class Tensor {
         Tensor a = expand(shape), b = other.expand(shape);
         Storage out = backend.binary(op, a.storage, a.layout, b.storage, b.layout);
         Tensor self = this;
-        return make(op.name().toLowerCase(), backend, out, shape, g -> binaryGrad(op, self, other, g), this, other);
+        return make(op.name().toLowerCase(), backend, out, shape, (g, need) -> binaryGrad(op, self, other, g, need), this, other);
     }
 
-    private static Tensor[] binaryGrad(BinaryOp op, Tensor a, Tensor b, Tensor g) {
-        int[] as = a.shape(), bs = b.shape();
-        Tensor ga, gb;
-        switch (op) {
-            case ADD: ga = g; gb = g; break;
-            case SUB: ga = g; gb = g.neg(); break;
-            case MUL: ga = g.mul(b); gb = g.mul(a); break;
-            case DIV: ga = g.div(b); gb = g.neg().mul(a).div(b.square()); break;
-            case POW: ga = g.mul(b).mul(a.binary(BinaryOp.POW, b.sub(1.0))); gb = g.mul(a.binary(BinaryOp.POW, b)).mul(a.log()); break;
-            case MAX: { Tensor m = a.binary(BinaryOp.GT, b); ga = g.mul(m); gb = g.mul(m.neg().add(1.0)); break; }
-            case MIN: { Tensor m = b.binary(BinaryOp.GT, a); ga = g.mul(m); gb = g.mul(m.neg().add(1.0)); break; }
-            case GT, EQ: return new Tensor[] {null, null};
-            default: throw new AssertionError(op);
-        }
-        return new Tensor[] {a.requiresGrad ? ga.sumTo(as) : null, b.requiresGrad ? gb.sumTo(bs) : null};
+    private static Tensor[] binaryGrad(BinaryOp op, Tensor a, Tensor b, Tensor g, boolean[] need) {
+        Tensor ga = !need[0] ? null : switch (op) {
+            case ADD -> g;
+            case SUB -> g;
+            case MUL -> g.mul(b);
+            case DIV -> g.div(b);
+            case POW -> g.mul(b).mul(a.binary(BinaryOp.POW, b.sub(1.0)));
+            case MAX -> g.mul(a.binary(BinaryOp.GT, b));
+            case MIN -> g.mul(b.binary(BinaryOp.GT, a));
+            case GT, EQ -> null;
+        };
+        Tensor gb = !need[1] ? null : switch (op) {
+            case ADD -> g;
+            case SUB -> g.neg();
+            case MUL -> g.mul(a);
+            case DIV -> g.neg().mul(a).div(b.square());
+            case POW -> g.mul(a.binary(BinaryOp.POW, b)).mul(a.log());
+            case MAX -> g.mul(a.binary(BinaryOp.GT, b).neg().add(1.0));
+            case MIN -> g.mul(b.binary(BinaryOp.GT, a).neg().add(1.0));
+            case GT, EQ -> null;
+        };
+        return new Tensor[] {ga == null ? null : ga.sumTo(a.shape()), gb == null ? null : gb.sumTo(b.shape())};
     }
 
     public Tensor add(Tensor o) { return binary(BinaryOp.ADD, o); }
@@ -539,7 +555,7 @@ public final class Tensor {
 
     private Tensor reduce(ReduceOp op, int axis, boolean keepDim) {
         int a = axis(axis);
-        Tensor c = contiguous();
+        Tensor c = packed();
         int[] shape = shape();
         int outer = 1, inner = 1;
         for (int i = 0; i < a; i++) outer *= shape[i];
@@ -551,10 +567,10 @@ public final class Tensor {
         Tensor self = this;
         Backward rule;
         if (op == ReduceOp.SUM) {
-            rule = g -> new Tensor[] {g.reshape(kept).expand(shape)};
+            rule = (g, need) -> new Tensor[] {g.reshape(kept).expand(shape)};
         } else {
             Tensor maxima = new Tensor(backend, out, Layout.contiguous(kept), null);
-            rule = g -> new Tensor[] {g.reshape(kept).expand(shape).mul(self.eq(maxima))};
+            rule = (g, need) -> new Tensor[] {g.reshape(kept).expand(shape).mul(self.eq(maxima))};
         }
         return make(op.name().toLowerCase(), backend, out, outShape, rule, this);
     }
@@ -573,16 +589,21 @@ public final class Tensor {
         int m = dim(-2), k = dim(-1), k2 = other.dim(-2), n = other.dim(-1);
         if (k != k2) throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(shape()) + " and " + Arrays.toString(other.shape()) + " (inner dimensions " + k + " != " + k2 + ")");
         int[] batchA = Arrays.copyOf(layout.shape(), rank() - 2), batchB = Arrays.copyOf(other.layout.shape(), other.rank() - 2);
-        int[] batch = broadcastShape("matmul", batchA, batchB);
+        int[] batch;
+        try {
+            batch = broadcastShape("matmul", batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(shape()) + " and " + Arrays.toString(other.shape()) + " (batch axes do not broadcast)");
+        }
         int nb = Layout.sizeOf(batch);
         Operand pa = Operand.of(expand(concat(batch, m, k)), batch.length);
         Operand pb = Operand.of(other.expand(concat(batch, k, n)), batch.length);
         Storage out = backend.matmul(pa.t.storage, pa.offset, pa.batchStride, pa.trans, pa.ld,
                 pb.t.storage, pb.offset, pb.batchStride, pb.trans, pb.ld, nb, m, n, k);
         Tensor a = this;
-        return make("matmul", backend, out, concat(batch, m, n), g -> new Tensor[] {
-            a.requiresGrad ? g.matmul(other.transpose(-1, -2)).sumTo(a.shape()) : null,
-            other.requiresGrad ? a.transpose(-1, -2).matmul(g).sumTo(other.shape()) : null
+        return make("matmul", backend, out, concat(batch, m, n), (g, need) -> new Tensor[] {
+            need[0] ? g.matmul(other.transpose(-1, -2)).sumTo(a.shape()) : null,
+            need[1] ? a.transpose(-1, -2).matmul(g).sumTo(other.shape()) : null
         }, this, other);
     }
 
@@ -601,8 +622,9 @@ public final class Tensor {
             int rs = l.strides()[nBatch], cs = l.strides()[nBatch + 1];
             Integer bs = batchStride(l, nBatch);
             if (bs != null) {
-                if (cs == 1 || cols == 1) return new Operand(x, l.offset(), bs, false, Math.max(rs, cols));
-                if (rs == 1 || rows == 1) return new Operand(x, l.offset(), bs, true, Math.max(cs, rows));
+                // A broadcast (stride-0) row or column axis has no leading dimension a kernel could walk.
+                if ((cs == 1 || cols == 1) && (rows == 1 || rs >= cols)) return new Operand(x, l.offset(), bs, false, rows == 1 ? cols : rs);
+                if ((rs == 1 || rows == 1) && (cols == 1 || cs >= rows)) return new Operand(x, l.offset(), bs, true, cols == 1 ? rows : cs);
             }
             Tensor c = x.contiguous();
             return new Operand(c, c.layout.offset(), rows * cols, false, cols);
@@ -634,18 +656,18 @@ public final class Tensor {
         if (rank() != 2) throw new IllegalArgumentException("gatherRows: needs a matrix, got shape " + Arrays.toString(shape()));
         int rows = dim(0), width = dim(1);
         for (int id : ids) if (id < 0 || id >= rows) throw new IllegalArgumentException("gatherRows: index " + id + " out of range [0, " + rows + ")");
-        Tensor c = contiguous();
+        Tensor c = packed();
         Storage out = backend.gatherRows(c.storage, rows, width, ids);
-        return make("gatherRows", backend, out, new int[] {ids.length, width}, g -> new Tensor[] {g.scatterAddRows(ids, rows)}, c);
+        return make("gatherRows", backend, out, new int[] {ids.length, width}, (g, need) -> new Tensor[] {g.scatterAddRows(ids, rows)}, c);
     }
 
     /** {@code out = zeros(rows, width); out[ids[i]] += this[i]}: the adjoint of gatherRows. */
     public Tensor scatterAddRows(int[] ids, int rows) {
         if (rank() != 2 || dim(0) != ids.length) throw new IllegalArgumentException("scatterAddRows: shape " + Arrays.toString(shape()) + " for " + ids.length + " indices");
         for (int id : ids) if (id < 0 || id >= rows) throw new IllegalArgumentException("scatterAddRows: index " + id + " out of range [0, " + rows + ")");
-        Tensor c = contiguous();
+        Tensor c = packed();
         Storage out = backend.scatterAddRows(c.storage, dim(1), ids, rows);
-        return make("scatterAddRows", backend, out, new int[] {rows, dim(1)}, g -> new Tensor[] {g.gatherRows(ids)}, c);
+        return make("scatterAddRows", backend, out, new int[] {rows, dim(1)}, (g, need) -> new Tensor[] {g.gatherRows(ids)}, c);
     }
 
     /** Along the last axis, the element at {@code index[i]} of each row {@code i}: {@code [..., C] -> [...]}. */

@@ -1,5 +1,6 @@
 package reveal.engine.nn;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import reveal.engine.Tensor;
 
@@ -13,12 +14,17 @@ public final class Functional {
 
     /** {@code x W^T + b} for a PyTorch-layout weight {@code [out, in]}; bias may be null. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (weight.rank() != 2 || weight.dim(1) != x.dim(-1)) {
+            throw new IllegalArgumentException("linear: input of shape " + Arrays.toString(x.shape()) + " and weight of shape " + Arrays.toString(weight.shape()) + " (weight must be [out, " + x.dim(-1) + "])");
+        }
         Tensor y = x.matmul(weight.transpose(0, 1));
         return bias == null ? y : y.add(bias);
     }
 
     /** Layer norm over the last axis: biased variance, eps inside the square root (PyTorch's definition). */
     public static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+        checkNormParameter("layerNorm", x, weight);
+        checkNormParameter("layerNorm", x, bias);
         Tensor centered = x.sub(x.mean(-1, true));
         Tensor var = centered.square().mean(-1, true);
         Tensor y = centered.mul(var.add(eps).rsqrt());
@@ -28,8 +34,15 @@ public final class Functional {
 
     /** RMS norm over the last axis: {@code x * rsqrt(mean(x^2) + eps) * w}. */
     public static Tensor rmsNorm(Tensor x, Tensor weight, double eps) {
+        checkNormParameter("rmsNorm", x, weight);
         Tensor y = x.mul(x.square().mean(-1, true).add(eps).rsqrt());
         return weight == null ? y : y.mul(weight);
+    }
+
+    private static void checkNormParameter(String op, Tensor x, Tensor p) {
+        if (p != null && (p.rank() != 1 || p.dim(0) != x.dim(-1))) {
+            throw new IllegalArgumentException(op + ": input of shape " + Arrays.toString(x.shape()) + " and parameter of shape " + Arrays.toString(p.shape()) + " (must be [" + x.dim(-1) + "])");
+        }
     }
 
     /**
@@ -38,7 +51,7 @@ public final class Functional {
      */
     public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex) {
         if (logits.rank() != 2 || logits.dim(0) != targets.length) {
-            throw new IllegalArgumentException("crossEntropy: logits of shape " + java.util.Arrays.toString(logits.shape()) + " for " + targets.length + " targets");
+            throw new IllegalArgumentException("crossEntropy: logits of shape " + Arrays.toString(logits.shape()) + " for " + targets.length + " targets");
         }
         int kept = 0;
         for (int t : targets) if (t != ignoreIndex) kept++;

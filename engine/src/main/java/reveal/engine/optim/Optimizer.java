@@ -48,8 +48,9 @@ public abstract class Optimizer {
         try (Autograd.Scope s = Autograd.noGrad()) {
             for (Tensor p : params) if (p.grad() != null) total += p.grad().square().sum().item();
             double norm = Math.sqrt(total);
-            if (Double.isFinite(norm) && norm > maxNorm) {
-                double scale = maxNorm / (norm + 1e-6);
+            // PyTorch's rule: scale by maxNorm / (norm + 1e-6) whenever that is below 1.
+            double scale = maxNorm / (norm + 1e-6);
+            if (Double.isFinite(norm) && scale < 1) {
                 for (Tensor p : params) if (p.grad() != null) p.setGrad(p.grad().mul(scale));
             }
             return norm;

@@ -1,0 +1,67 @@
+package reveal.attribution.instance;
+
+import java.util.ArrayList;
+import java.util.List;
+import reveal.engine.Tensor;
+
+/**
+ * The LiSSA inverse-Hessian-vector product of paper-method 4.3: with {@code v_0 = g},
+ * {@code v_{j+1} = g + (1 - damping) v_j - H_{B_j}[v_j] / scale} for {@code j < J}, and {@code ihvp = v_J / scale},
+ * averaged over {@code repeats} recursions. Every step's {@code |v_j|} is kept as a convergence trace.
+ */
+public final class Lissa {
+    private Lissa() {
+    }
+
+    /**
+     * One recursion's convergence trace: {@code norms[j] = |v_j|} for j = 0..steps. A diverged recursion stopped at
+     * the first step whose norm was not finite or exceeded {@code bound}.
+     */
+    public record Trace(int repeat, double[] norms, double bound, boolean diverged) {
+        public int steps() {
+            return norms.length - 1;
+        }
+    }
+
+    /** The averaged inverse-HVP and one trace per repeat. */
+    public record Result(Tensor ihvp, List<Trace> traces) {
+        public boolean diverged() {
+            return traces.stream().anyMatch(Trace::diverged);
+        }
+    }
+
+    /** {@code (H + damping*scale*I)^-1 g} for the mean training loss over {@code trainIds}, approximately. */
+    public static Result inverseHvp(Derivatives train, int[] trainIds, Tensor g, LissaConfig cfg) {
+        int depth = cfg.depth(trainIds.length);
+        double gNorm = norm(g);
+        double bound = cfg.divergenceFactor() * gNorm / Math.max(cfg.damping(), 1e-12);
+        Tensor sum = null;
+        List<Trace> traces = new ArrayList<>();
+        for (int r = 0; r < cfg.repeats(); r++) {
+            BatchSchedule batches = BatchSchedule.of(cfg, trainIds, r);
+            Tensor v = g;
+            double[] norms = new double[depth + 1];
+            norms[0] = gNorm;
+            int steps = depth;
+            boolean diverged = false;
+            for (int j = 0; j < depth; j++) {
+                Tensor hv = train.hessianVectorProduct(batches.next(), v);
+                v = g.add(v.mul(1 - cfg.damping())).sub(hv.div(cfg.scale()));
+                norms[j + 1] = norm(v);
+                if (!(norms[j + 1] <= bound)) {
+                    steps = j + 1;
+                    diverged = true;
+                    break;
+                }
+            }
+            traces.add(new Trace(r, java.util.Arrays.copyOf(norms, steps + 1), bound, diverged));
+            Tensor ihvp = v.div(cfg.scale());
+            sum = sum == null ? ihvp : sum.add(ihvp);
+        }
+        return new Result(cfg.repeats() == 1 ? sum : sum.div(cfg.repeats()), traces);
+    }
+
+    static double norm(Tensor v) {
+        return Math.sqrt(v.mul(v).sum().item());
+    }
+}
