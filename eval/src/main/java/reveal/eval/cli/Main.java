@@ -21,6 +21,7 @@ public final class Main {
         c.put("logits", new LogitsCommand());
         c.put("generate", new GenerateCommand());
         c.put("tokenize", new TokenizeCommand());
+        c.put("attribute", new AttributeCommand());
         c.put("devices", new DevicesCommand());
         c.put("bench", new BenchCommand());
         c.put("gradcheck", new GradCheckCommand());
