@@ -40,7 +40,9 @@ public final class Inputs {
         /** Stored with the axes reversed and permuted back: every stride differs from the dense ones. */
         PERMUTED,
         /** A slice out of the middle of a larger tensor along the last axis: dense rows at a row stride and offset. */
-        SLICED;
+        SLICED,
+        /** Rows after the first of a larger tensor: dense, but not at the start of its storage. */
+        OFFSET;
 
         public Tensor of(Tensor dense) {
             int r = dense.rank();
@@ -59,6 +61,12 @@ public final class Inputs {
                     Tensor pad = Tensor.full(dense.backend(), 99.0, padShape);
                     int n = dense.dim(-1);
                     return Tensor.concat(java.util.List.of(pad, dense, pad), -1).detach().slice(-1, 3, 3 + n);
+                }
+                case OFFSET: {
+                    if (r == 0) return dense;
+                    int[] padShape = dense.shape();
+                    padShape[0] = 1;
+                    return Tensor.concat(java.util.List.of(Tensor.full(dense.backend(), 99.0, padShape), dense), 0).detach().slice(0, 1, 1 + dense.dim(0));
                 }
                 default:
                     throw new AssertionError(this);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import reveal.engine.Backend;
 import reveal.engine.Tensor;
 import reveal.engine.cpu.Benchmarks;
 import reveal.engine.cpu.CpuBackend;
@@ -49,9 +50,9 @@ public final class Bench {
     /**
      * {@code {"op":"blocks","layers":L,"tokens":T,"forward_backward_ms":X,"peak_heap_mb":Y}}: forward and backward
      * of {@code layers} GPT-2-small pre-LN blocks on {@code 1 x tokens} random inputs with random weights, loss =
-     * sum of the output, gradients for every weight. The time is the best of at least {@value #TIMED_RUNS} runs (and 3 s) after a
-     * JIT warm-up; the heap is the peak occupancy (live data and garbage not yet collected) during one more run
-     * started after a full collection, weights included: see {@link HeapPeak}.
+     * sum of the output, gradients for every weight. The time is the best of at least {@value #TIMED_RUNS} runs
+     * and 3 s of runs after a JIT warm-up; the heap is the peak occupancy (live data and garbage not yet
+     * collected) during one more run started after a full collection, weights included: see {@link HeapPeak}.
      */
     public static String blocksJson(int layers, int tokens, int threads) {
         Runnable step = blocksStep(layers, tokens, threads);
@@ -63,27 +64,35 @@ public final class Bench {
             step.run();
             best = Math.min(best, System.nanoTime() - start);
         }
-        long peak = HeapPeak.measure(step);
+        return blocksRecord(layers, tokens, best / 1e6, HeapPeak.measure(step));
+    }
+
+    static String blocksRecord(int layers, int tokens, double millis, long peakHeapBytes) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("op", "blocks");
         out.put("layers", layers);
         out.put("tokens", tokens);
-        out.put("forward_backward_ms", round2(best / 1e6));
-        out.put("peak_heap_mb", round2(peak / (1024.0 * 1024.0)));
+        out.put("forward_backward_ms", round2(millis));
+        out.put("peak_heap_mb", round2(peakHeapBytes / (1024.0 * 1024.0)));
         return Json.write(out);
     }
 
     /** One forward and backward pass of the block stack, clearing the previous pass's gradients first. */
     static Runnable blocksStep(int layers, int tokens, int threads) {
-        CpuBackend b = new CpuBackend(threads);
-        List<List<Tensor>> weights = new ArrayList<>();
-        for (int l = 0; l < layers; l++) weights.add(TransformerBlock.randomParameters(b, HIDDEN, FFN, 0.02, l));
+        return blocksStep(new CpuBackend(threads), layers, tokens, new ArrayList<>());
+    }
+
+    /** As above on any backend; the weights are added to {@code weights}, whose gradients each pass leaves. */
+    static Runnable blocksStep(Backend b, int layers, int tokens, List<Tensor> weights) {
+        List<List<Tensor>> blocks = new ArrayList<>();
+        for (int l = 0; l < layers; l++) blocks.add(TransformerBlock.randomParameters(b, HIDDEN, FFN, 0.02, l));
+        for (List<Tensor> ps : blocks) weights.addAll(ps);
         Tensor x = Tensor.randn(b, -1, 1.0, tokens, HIDDEN);
         Tensor mask = TransformerBlock.causalMask(b, tokens);
         return () -> {
-            for (List<Tensor> ps : weights) for (Tensor p : ps) p.zeroGrad();
+            for (Tensor p : weights) p.zeroGrad();
             Tensor h = x;
-            for (List<Tensor> ps : weights) h = TransformerBlock.forward(h, ps, HEADS, mask);
+            for (List<Tensor> ps : blocks) h = TransformerBlock.forward(h, ps, HEADS, mask);
             h.sum().backward();
         };
     }

@@ -84,14 +84,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public float[] downloadFloats(Storage s, Layout l) {
-        float[] src = data(s);
-        if (l.isContiguous()) {
-            float[] out = new float[l.size()];
-            System.arraycopy(src, l.offset(), out, 0, out.length);
-            return out;
-        }
         float[] out = new float[l.size()];
-        copyStrided(out, Layout.contiguous(l.shape()), src, l);
+        if (l.isContiguous()) System.arraycopy(data(s), l.offset(), out, 0, out.length);
+        else copyStrided(out, Layout.contiguous(l.shape()), data(s), l);
         return out;
     }
 
@@ -101,6 +96,7 @@ public final class CpuBackend implements Backend {
     }
 
     private void copyStrided(float[] d, Layout dl, float[] s, Layout sl) {
+        if (dl.size() == 0) return;
         Walk w = new Walk(dl, sl);
         int ds = w.lastStride(0), ss = w.lastStride(1);
         forSegments(w.rows, w.rowLength, (r, from, to) -> {
@@ -153,7 +149,7 @@ public final class CpuBackend implements Backend {
                 offsets[l] = layouts[l].offset();
             }
             rowLength = shape[kept - 1];
-            rows = layouts[0].size() / rowLength;
+            rows = rowLength == 0 ? 0 : layouts[0].size() / rowLength;
         }
 
         int lastStride(int operand) {
@@ -207,6 +203,8 @@ public final class CpuBackend implements Backend {
     // method, and a kernel method it declines to inline (too big for the call site's profile, or already compiled
     // on its own) would box every vector passed to it, ten times slower. So each loop holds its whole kernel, and
     // composite functions run as stages over chunks copied into small scratch arrays, padded to whole vectors.
+    // Vector constants are made where they are used (C2 hoists them): a static final FloatVector in a loop defeats
+    // C2's box elimination.
     //
     // The kernels use only IEEE operations (add, mul, fma, div, sqrt, compares, bit moves), which give the same
     // bits whether the Vector API runs interpreted or compiled. Its lanewise EXP and TANH and its reduceLanes(ADD)
@@ -219,10 +217,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Storage unary(UnaryOp op, Storage x, Layout xl, double c) {
+        Walk w = new Walk(xl);
+        if (w.lastStride(0) != 1) return unary(op, new Buffer(downloadFloats(x, xl)), Layout.contiguous(xl.shape()), c);
         float[] src = data(x);
         float[] out = new float[xl.size()];
-        Walk w = new Walk(xl);
-        if (w.lastStride(0) != 1) return unary(op, upload(downloadFloats(x, xl)), Layout.contiguous(xl.shape()), c);
         int len = w.rowLength;
         forSegments(w.rows, len, (r, from, to) -> unaryRange(op, src, w.base(0, r) + from, out, r * len + from, to - from, c));
         return new Buffer(out);
@@ -243,15 +241,6 @@ public final class CpuBackend implements Backend {
             unaryChunk(op, a, b, t, padded, (float) c);
             System.arraycopy(b, 0, out, oi + s, len);
         }
-    }
-
-    // Vector constants are made where they are used: C2 does not keep a static final FloatVector out of a loop's boxes.
-    private static FloatVector zero() {
-        return FloatVector.zero(S);
-    }
-
-    private static FloatVector one() {
-        return FloatVector.broadcast(S, 1f);
     }
 
     private static int roundUp(int n) {
@@ -338,7 +327,7 @@ public final class CpuBackend implements Backend {
         switch (op) {
             case EXP -> { }
             case SIGMOID -> {
-                for (int i = 0; i < n; i += L) one().div(FloatVector.fromArray(S, e, i).add(1f)).intoArray(e, i);
+                for (int i = 0; i < n; i += L) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, e, i).add(1f)).intoArray(e, i);
             }
             case SILU, GELU_TANH -> {
                 // x sigmoid(x), and 0.5 x (1 + tanh(u)) = x / (1 + exp(-2u)), which has no cancellation for x < 0.
@@ -348,7 +337,7 @@ public final class CpuBackend implements Backend {
                 // Cephes' odd polynomial below |x| = 0.625, (1 - e^-2|x|) / (1 + e^-2|x|) with the sign of x above.
                 for (int i = 0; i < n; i += L) {
                     FloatVector v = FloatVector.fromArray(S, x, i), z = FloatVector.fromArray(S, e, i);
-                    FloatVector large = one().sub(z).div(z.add(1f));
+                    FloatVector large = FloatVector.broadcast(S, 1f).sub(z).div(z.add(1f));
                     large = large.blend(large.neg(), v.compare(VectorOperators.LT, 0f));
                     FloatVector v2 = v.mul(v);
                     FloatVector p = v2.fma(-5.70498872745e-3f, 2.06390887954e-2f);
@@ -363,12 +352,12 @@ public final class CpuBackend implements Backend {
                 // Abramowitz and Stegun 7.1.26, to 1.5e-7, as PyTorch's vectorised erf.
                 for (int i = 0; i < n; i += L) {
                     FloatVector v = FloatVector.fromArray(S, x, i);
-                    FloatVector t = one().div(v.abs().fma(0.3275911f, 1f));
+                    FloatVector t = FloatVector.broadcast(S, 1f).div(v.abs().fma(0.3275911f, 1f));
                     FloatVector p = t.fma(1.061405429f, -1.453152027f);
                     p = p.fma(t, FloatVector.broadcast(S, 1.421413741f));
                     p = p.fma(t, FloatVector.broadcast(S, -0.284496736f));
                     p = p.fma(t, FloatVector.broadcast(S, 0.254829592f));
-                    FloatVector y = one().sub(p.mul(t).mul(FloatVector.fromArray(S, e, i)));
+                    FloatVector y = FloatVector.broadcast(S, 1f).sub(p.mul(t).mul(FloatVector.fromArray(S, e, i)));
                     y.blend(y.neg(), v.compare(VectorOperators.LT, 0f)).intoArray(e, i);
                 }
             }
@@ -381,16 +370,16 @@ public final class CpuBackend implements Backend {
         switch (op) {
             case NEG -> { for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, i).neg().intoArray(b, i); }
             case SQRT -> { for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, i).sqrt().intoArray(b, i); }
-            case RSQRT -> { for (int i = 0; i < n; i += L) one().div(FloatVector.fromArray(S, a, i).sqrt()).intoArray(b, i); }
-            case RECIP -> { for (int i = 0; i < n; i += L) one().div(FloatVector.fromArray(S, a, i)).intoArray(b, i); }
+            case RSQRT -> { for (int i = 0; i < n; i += L) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, a, i).sqrt()).intoArray(b, i); }
+            case RECIP -> { for (int i = 0; i < n; i += L) FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, a, i)).intoArray(b, i); }
             case SQUARE -> { for (int i = 0; i < n; i += L) { FloatVector v = FloatVector.fromArray(S, a, i); v.mul(v).intoArray(b, i); } }
             case ABS -> { for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, i).abs().intoArray(b, i); }
             case ADD_SCALAR -> { for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, i).add(c).intoArray(b, i); }
             case MUL_SCALAR -> { for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, i).mul(c).intoArray(b, i); }
             // As the scalar definitions: NaN is not > 0, so relu(NaN) = 0 and sign keeps NaN and signed zeros.
-            case RELU -> { for (int i = 0; i < n; i += L) { FloatVector v = FloatVector.fromArray(S, a, i); zero().blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(b, i); } }
-            case STEP -> { for (int i = 0; i < n; i += L) zero().blend(1f, FloatVector.fromArray(S, a, i).compare(VectorOperators.GT, 0f)).intoArray(b, i); }
-            case GT_SCALAR -> { for (int i = 0; i < n; i += L) zero().blend(1f, FloatVector.fromArray(S, a, i).compare(VectorOperators.GT, c)).intoArray(b, i); }
+            case RELU -> { for (int i = 0; i < n; i += L) { FloatVector v = FloatVector.fromArray(S, a, i); FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(b, i); } }
+            case STEP -> { for (int i = 0; i < n; i += L) FloatVector.zero(S).blend(1f, FloatVector.fromArray(S, a, i).compare(VectorOperators.GT, 0f)).intoArray(b, i); }
+            case GT_SCALAR -> { for (int i = 0; i < n; i += L) FloatVector.zero(S).blend(1f, FloatVector.fromArray(S, a, i).compare(VectorOperators.GT, c)).intoArray(b, i); }
             case SIGN -> {
                 for (int i = 0; i < n; i += L) {
                     FloatVector v = FloatVector.fromArray(S, a, i);
@@ -440,8 +429,8 @@ public final class CpuBackend implements Backend {
             case DIV -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xi + i).div(FloatVector.fromArray(S, y, yi + i)).intoArray(out, oi + i); }
             case MAX -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xi + i).max(FloatVector.fromArray(S, y, yi + i)).intoArray(out, oi + i); }
             case MIN -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xi + i).min(FloatVector.fromArray(S, y, yi + i)).intoArray(out, oi + i); }
-            case GT -> { for (; i < bound; i += L) zero().blend(1f, FloatVector.fromArray(S, x, xi + i).compare(VectorOperators.GT, FloatVector.fromArray(S, y, yi + i))).intoArray(out, oi + i); }
-            case EQ -> { for (; i < bound; i += L) zero().blend(1f, FloatVector.fromArray(S, x, xi + i).compare(VectorOperators.EQ, FloatVector.fromArray(S, y, yi + i))).intoArray(out, oi + i); }
+            case GT -> { for (; i < bound; i += L) FloatVector.zero(S).blend(1f, FloatVector.fromArray(S, x, xi + i).compare(VectorOperators.GT, FloatVector.fromArray(S, y, yi + i))).intoArray(out, oi + i); }
+            case EQ -> { for (; i < bound; i += L) FloatVector.zero(S).blend(1f, FloatVector.fromArray(S, x, xi + i).compare(VectorOperators.EQ, FloatVector.fromArray(S, y, yi + i))).intoArray(out, oi + i); }
             default -> { }
         }
         for (; i < n; i++) out[oi + i] = (float) op.apply(x[xi + i], y[yi + i]);
@@ -462,7 +451,7 @@ public final class CpuBackend implements Backend {
         }
         // Columns split into blocks so that a reduction to one row (a bias gradient) still runs on every thread;
         // each output still sums its column top to bottom, whatever the split.
-        int block = Math.max(S.length(), Math.min(inner, 512));
+        int block = Math.max(L, Math.min(inner, 512));
         int blocks = (inner + block - 1) / block;
         parallel(outer * blocks, Math.max(1, PARALLEL_GRAIN / Math.max(1, n * block)), (a, b) -> {
             for (int u = a; u < b; u++) {
@@ -470,13 +459,14 @@ public final class CpuBackend implements Backend {
                 int ob = o * inner;
                 if (!sum) java.util.Arrays.fill(out, ob + i0, ob + i1, Float.NEGATIVE_INFINITY);
                 for (int j = 0; j < n; j++) {
-                    int row = (o * n + j) * inner;
-                    int i = i0;
-                    for (int bound = i0 + S.loopBound(i1 - i0); i < bound; i += S.length()) {
-                        FloatVector acc = FloatVector.fromArray(S, out, ob + i), v = FloatVector.fromArray(S, s, row + i);
-                        (sum ? acc.add(v) : acc.max(v)).intoArray(out, ob + i);
+                    int row = (o * n + j) * inner, i = i0, bound = i0 + S.loopBound(i1 - i0);
+                    if (sum) {
+                        for (; i < bound; i += L) FloatVector.fromArray(S, out, ob + i).add(FloatVector.fromArray(S, s, row + i)).intoArray(out, ob + i);
+                        for (; i < i1; i++) out[ob + i] += s[row + i];
+                    } else {
+                        for (; i < bound; i += L) FloatVector.fromArray(S, out, ob + i).max(FloatVector.fromArray(S, s, row + i)).intoArray(out, ob + i);
+                        for (; i < i1; i++) out[ob + i] = Math.max(out[ob + i], s[row + i]);
                     }
-                    for (; i < i1; i++) out[ob + i] = sum ? out[ob + i] + s[row + i] : Math.max(out[ob + i], s[row + i]);
                 }
             }
         });
@@ -485,7 +475,7 @@ public final class CpuBackend implements Backend {
 
     /** Sum with four vector accumulators, whose lanes are then added in a fixed order (see "elementwise"). */
     private static float sumRow(float[] s, int off, int n) {
-        FloatVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int i = 0;
         for (; i + 4 * L <= n; i += 4 * L) {
             a0 = a0.add(FloatVector.fromArray(S, s, off + i));
