@@ -48,7 +48,8 @@ public final class Interventions implements FfnHook {
     }
 
     /**
-     * Replaces the activation vector at one absolute token {@code position} of every row by the rows of
+     * Replaces the activation vector at token {@code position} of the forward call (with a KV cache, counted from
+     * the call's first token) in every row by the rows of
      * {@code vectors [B, I]} (e.g. alpha_k * a for a batch of alphas over B copies of one input); gradients flow to
      * {@code vectors}. Other positions keep their values.
      */
@@ -72,11 +73,6 @@ public final class Interventions implements FfnHook {
 
     public Interventions edit(NeuronEdit edit) {
         edits.computeIfAbsent(new Site(edit.layer(), edit.point()), s -> new ArrayList<>()).add(edit);
-        return this;
-    }
-
-    public Interventions edits(List<NeuronEdit> list) {
-        list.forEach(this::edit);
         return this;
     }
 

@@ -102,7 +102,7 @@ public final class DecoderModel {
     }
 
     public KvCache newCache() {
-        return new KvCache(numLayers());
+        return new KvCache(this, numLayers());
     }
 
     /**
@@ -112,6 +112,7 @@ public final class DecoderModel {
      */
     public Tensor forward(int[][] ids, int[][] attentionMask, FfnHook hook, KvCache cache) {
         int[][] chunkMask = checkInputs(ids, attentionMask);
+        checkOwner(cache);
         FfnHook hooks = hook == null ? FfnHook.NONE : hook;
         int length = ids[0].length, start = cache == null ? 0 : cache.length();
         int[][] mask = cache == null ? chunkMask : cache.extendedMask(chunkMask);
@@ -158,6 +159,7 @@ public final class DecoderModel {
      * Gradients flow to {@code replacement}.
      */
     public Tensor resume(KvCache cache, int layer, FfnPoint point, Tensor replacement, FfnHook hook) {
+        checkOwner(cache);
         if (cache.length() == 0) throw new IllegalArgumentException("resume: the cache is empty; run forward with it first");
         if (cache.batchSize() != 1) throw new IllegalArgumentException("resume: needs a cache of one row, it holds " + cache.batchSize());
         if (layer < 0 || layer >= numLayers()) throw new IllegalArgumentException("resume: layer " + layer + " outside 0.." + (numLayers() - 1));
@@ -248,6 +250,10 @@ public final class DecoderModel {
     /** Cached keys or values of the first {@code length} positions, repeated for n rows. */
     private static Tensor past(Tensor cached, int length, int n) {
         return cached.slice(2, 0, length).expand(n, cached.dim(1), length, cached.dim(3));
+    }
+
+    private void checkOwner(KvCache cache) {
+        if (cache != null && cache.owner != this) throw new IllegalArgumentException("the KV cache belongs to another model; make one with newCache()");
     }
 
     /** Per row, the position of its last token with mask 1 (-1 if none). */

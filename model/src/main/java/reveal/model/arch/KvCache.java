@@ -11,10 +11,12 @@ import reveal.engine.Tensor;
  * {@link DecoderModel#forward} with a cache argument; a cache belongs to one model and one batch.
  */
 public final class KvCache {
+    final DecoderModel owner;
     final Tensor[] keys, values, layerInputs, ffnBases, ffnInputs;
     int[][] mask;
 
-    KvCache(int layers) {
+    KvCache(DecoderModel owner, int layers) {
+        this.owner = owner;
         keys = new Tensor[layers];
         values = new Tensor[layers];
         layerInputs = new Tensor[layers];

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import reveal.engine.io.Json;
 import reveal.engine.reference.ReferenceBackend;
@@ -44,7 +46,7 @@ class ConfigVariantsTest {
     }
 
     /** Multiplies the query columns (the first H of 3H) of every layer's c_attn weight and bias by factor(layer). */
-    private static Map<String, HostTensor> scaleGpt2Queries(Map<String, HostTensor> t, int layers, java.util.function.IntToDoubleFunction factor) {
+    private static Map<String, HostTensor> scaleGpt2Queries(Map<String, HostTensor> t, int layers, IntToDoubleFunction factor) {
         Map<String, HostTensor> out = new TreeMap<>(t);
         for (int i = 0; i < layers; i++) {
             for (String part : new String[] {"weight", "bias"}) {
@@ -61,7 +63,8 @@ class ConfigVariantsTest {
 
     @Test
     void gpt2ScaleByInverseLayerIndexDividesLayerScoresByItsNumber() {
-        // q columns scaled by 1/4 and 1/8 (exact in binary) stand in for dividing layer i's scores by i + 1 = 1, 2 ... 
+        // with the flag, layer i divides its scores by i + 1: q/4 in both layers then acts as q/4 in layer 0 and q/8
+        // in layer 1 without it (powers of two, so the weights scale exactly)
         Map<String, HostTensor> t = tensors("gpt2");
         ModelConfig flagged = config("gpt2", j -> j.put("scale_attn_by_inverse_layer_idx", true));
         Map<String, HostTensor> quarter = scaleGpt2Queries(t, 2, i -> 0.25);
@@ -96,7 +99,7 @@ class ConfigVariantsTest {
         Map<String, HostTensor> t = tensors("llama");
         ModelConfig mistral = config("llama", j -> {
             j.put("model_type", "mistral");
-            j.put("architectures", java.util.List.of("MistralForCausalLM"));
+            j.put("architectures", List.of("MistralForCausalLM"));
             j.put("sliding_window", 2);
         });
         int vocab = mistral.vocabSize(), length = IDS[0].length;

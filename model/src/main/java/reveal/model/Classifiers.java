@@ -1,0 +1,85 @@
+package reveal.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import reveal.engine.Tensor;
+import reveal.engine.io.Json;
+import reveal.model.io.HostTensor;
+import reveal.model.io.ModelConfig;
+
+/**
+ * Sequence classifiers made from language models, as Hugging Face's
+ * {@code AutoModelForSequenceClassification.from_pretrained(lm, num_labels=C)} makes them: every backbone tensor is
+ * kept, the LM head is dropped, and a new bias-free {@code score.weight [C, width]} is drawn from N(0, 0.02²)
+ * ({@code initializer_range}), here with a seeded {@link Random} (PyTorch's generator cannot be matched anyway).
+ *
+ * <p>Pad token: a classifier pools at the last token that is not {@code pad_token_id}, and batches need a pad id.
+ * When the config has none (GPT-2, GPT-NeoX, Llama), the classifier's config gets the first EOS id, the usual
+ * {@code tokenizer.pad_token = tokenizer.eos_token} fix. That is safe for the paper's prompts, which never end with
+ * EOS; a prompt that did would be pooled at its last non-EOS token, as HF would pool it too.
+ */
+public final class Classifiers {
+    /** Hugging Face's {@code initializer_range} default: the standard deviation of a new head's weights. */
+    public static final double HEAD_INIT_STD = 0.02;
+
+    private Classifiers() {
+    }
+
+    /**
+     * A classifier with {@code labels} (names by id) on {@code base}'s backbone and a new head seeded with
+     * {@code seed}, on {@code base}'s backend. {@code base} may be a causal LM or a classifier (its head is
+     * replaced); it is not modified.
+     */
+    public static LanguageModel withNewHead(LanguageModel base, List<String> labels, long seed) {
+        ModelConfig config = classifierConfig(base.config(), labels);
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : base.parameters().entrySet()) {
+            // The LM head (lm_head / embed_out) is simply not taken by the classifier's architecture.
+            if (!e.getKey().equals("score.weight")) tensors.put(e.getKey(), new HostTensor(e.getValue().shape(), e.getValue().toFloatArray()));
+        }
+        int width = base.decoder().outputWidth();
+        float[] head = new float[labels.size() * width];
+        Random rnd = new Random(seed);
+        for (int i = 0; i < head.length; i++) head[i] = (float) (rnd.nextGaussian() * HEAD_INIT_STD);
+        tensors.put("score.weight", new HostTensor(new int[] {labels.size(), width}, head));
+        return LanguageModel.fromCheckpoint(config, tensors, base.backend());
+    }
+
+    /**
+     * {@code base} as a {@code *ForSequenceClassification} config with these label names (id2label, label2id,
+     * num_labels) and a pad id (see the class comment). Written by {@link LanguageModel#save}, it loads back in HF.
+     */
+    public static ModelConfig classifierConfig(ModelConfig base, List<String> labels) {
+        if (labels.isEmpty()) throw new IllegalArgumentException("classifier: needs at least one label");
+        if (labels.stream().distinct().count() != labels.size()) throw new IllegalArgumentException("classifier: label names repeat: " + labels);
+        Integer pad = base.padTokenId();
+        if (pad == null && base.eosTokenIds().isEmpty()) {
+            throw new IllegalArgumentException("classifier: the " + base.modelType() + " config has neither pad_token_id nor"
+                    + " eos_token_id, so there is no token to pad batches with; set pad_token_id in config.json");
+        }
+        Map<String, Object> m = new LinkedHashMap<>(Json.parseObject(base.toJson()));
+        m.put("architectures", List.of(className(base)));
+        Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            id2label.put(Integer.toString(i), labels.get(i));
+            label2id.put(labels.get(i), i);
+        }
+        m.put("id2label", id2label);
+        m.put("label2id", label2id);
+        m.put("num_labels", labels.size());
+        m.put("pad_token_id", pad != null ? pad : base.eosTokenIds().get(0));
+        return ModelConfig.parse(Json.write(m), base.modelType() + " classifier config");
+    }
+
+    private static String className(ModelConfig c) {
+        return switch (c.arch()) {
+            case GPT2 -> "GPT2ForSequenceClassification";
+            case OPT -> "OPTForSequenceClassification";
+            case GPT_NEOX -> "GPTNeoXForSequenceClassification";
+            case BLOOM -> "BloomForSequenceClassification";
+            case LLAMA -> c.modelType().equals("mistral") ? "MistralForSequenceClassification" : "LlamaForSequenceClassification";
+        };
+    }
+}
