@@ -4,15 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * A fixed pool of daemon worker threads for GEMM. The caller runs part 0 itself, so {@code parts} parts need
- * {@code parts - 1} workers; the pool grows when a call asks for more.
+ * A fixed pool of daemon worker threads for GEMM. The calling thread works too, so {@code threads} threads need
+ * {@code threads - 1} workers; the pool grows when a call asks for more.
  */
 final class GemmPool {
   private static final ThreadLocal<Boolean> IS_WORKER = ThreadLocal.withInitial(() -> false);
@@ -21,24 +22,38 @@ final class GemmPool {
 
   private GemmPool() {}
 
-  /** Runs body(0 .. parts-1) in parallel and returns when all are done; the first failure is rethrown. */
+  /** Runs body(0 .. parts-1) in parallel, one part per thread, and returns when all are done. */
   static void run(int parts, IntConsumer body) {
+    forEach(parts, parts, body);
+  }
+
+  /**
+   * Runs body(0 .. count-1) on up to {@code threads} threads, each taking the next index as soon as it is free,
+   * and returns when all are done; the first failure is rethrown.
+   */
+  static void forEach(int threads, int count, IntConsumer body) {
+    int helpers = Math.min(threads, count) - 1;
     // A worker that waited on its own pool could deadlock it, so nested calls run in line.
-    if (parts == 1 || IS_WORKER.get()) {
-      for (int t = 0; t < parts; t++) {
-        body.accept(t);
+    if (helpers <= 0 || IS_WORKER.get()) {
+      for (int i = 0; i < count; i++) {
+        body.accept(i);
       }
       return;
     }
-    ExecutorService pool = executor(parts - 1);
-    List<Future<?>> pending = new ArrayList<>(parts - 1);
-    for (int t = 1; t < parts; t++) {
-      int part = t;
-      pending.add(pool.submit(() -> body.accept(part)));
+    AtomicInteger next = new AtomicInteger();
+    Runnable drain = () -> {
+      for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+        body.accept(i);
+      }
+    };
+    ExecutorService pool = executor(helpers);
+    List<Future<?>> pending = new ArrayList<>(helpers);
+    for (int t = 0; t < helpers; t++) {
+      pending.add(pool.submit(drain));
     }
     RuntimeException failure = null;
     try {
-      body.accept(0);
+      drain.run();
     } catch (RuntimeException e) {
       failure = e;
     }

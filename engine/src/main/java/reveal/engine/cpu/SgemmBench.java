@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 /** Throughput of {@link Sgemm} on square products, for {@code reveal bench sgemm}. */
 final class SgemmBench {
   /**
-   * Time spent in untimed calls first: C2 compiles the blocked loop (entered once per call) only after ~2 s,
-   * and timings taken before that read ~30% low.
+   * Time spent in untimed calls first: until C2 has compiled the kernel and the loops around it (which takes
+   * up to ~2 s at large sizes, where each loop is entered only a few times per call) timings read ~30% low.
    */
   private static final long WARMUP_NANOS = 3_000_000_000L;
   private static final int TIMED_RUNS = 7;

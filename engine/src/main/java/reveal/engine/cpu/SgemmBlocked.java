@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * GotoBLAS/BLIS-style SGEMM: op(B) is packed into KC x NR column panels, op(A) into MC x KC blocks of MR-row
  * panels (zero-padded at the edges), and an MR x NR register-blocked microkernel accumulates outer products
- * with FMA. Threads own disjoint rectangles of C and each runs the whole blocked loop on its own, so there is no
- * shared state, no barrier, and the summation order of every element is independent of the partition.
+ * with FMA. For each KC x NC block of B, the threads first pack its panels together, then share out chunks of C
+ * rows (and, when rows are few, column groups), each packing its own A block. Every C element is summed over k
+ * in the same order whichever thread computes it and however C is chunked, so results do not depend on threads.
  */
 final class SgemmBlocked {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -27,8 +28,13 @@ final class SgemmBlocked {
   static final int KC = 8192 / NR;
   /** Rows of the packed A block: MC x KC floats (240 KiB) stay in a 512 KiB L2. */
   static final int MC = 61440 / KC / MR * MR;
-  /** Columns of the packed B block, which lives in L3. */
-  static final int NC = 4096 / NR * NR;
+  /**
+   * Work items per thread when multi-threaded, handed out on demand, so that a thread slowed by the OS or a
+   * busy neighbour takes fewer of them instead of holding the others up.
+   */
+  static final int CHUNKS_PER_THREAD = 8;
+  /** Columns of the packed B block: KC x NC floats (4 MiB) live in L3, shared by all threads. */
+  static final int NC = 2048 / NR * NR;
 
   /** Per-thread packing buffers, kept between calls: pool threads live as long as the process. */
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -50,50 +56,41 @@ final class SgemmBlocked {
   }
 
   static void multiply(Sgemm.Problem g, int threads) {
-    int mPanels = ceilDiv(g.m(), MR);
-    int nPanels = ceilDiv(g.n(), NR);
-    int[] grid = grid(mPanels, nPanels, threads);
-    int gridRows = grid[0];
-    int gridCols = grid[1];
-    GemmPool.run(gridRows * gridCols, t -> {
-      int r = t / gridCols;
-      int q = t % gridCols;
-      int m0 = Math.min(g.m(), split(mPanels, gridRows, r) * MR);
-      int m1 = Math.min(g.m(), split(mPanels, gridRows, r + 1) * MR);
-      int n0 = Math.min(g.n(), split(nPanels, gridCols, q) * NR);
-      int n1 = Math.min(g.n(), split(nPanels, gridCols, q + 1) * NR);
-      multiplyBlock(g, m0, m1, n0, n1, BUFFERS.get());
-    });
-  }
-
-  /**
-   * {rows, cols} of the thread grid over C: the most threads, up to {@code threads}, that the microtile panels
-   * can be shared among; of those factorisations the one with the fewest microtiles per thread and, on a tie,
-   * the fewest rows plus columns per thread, since each thread packs its own rows of A and columns of B.
-   */
-  static int[] grid(int mPanels, int nPanels, int threads) {
-    for (int total = threads; total > 1; total--) {
-      int[] best = null;
-      long bestTiles = Long.MAX_VALUE;
-      long bestPacked = Long.MAX_VALUE;
-      for (int rows = 1; rows <= total; rows++) {
-        int cols = total / rows;
-        if (rows * cols != total || rows > mPanels || cols > nPanels) {
-          continue;
-        }
-        long tiles = (long) ceilDiv(mPanels, rows) * ceilDiv(nPanels, cols);
-        long packed = (long) ceilDiv(mPanels, rows) * MR + (long) ceilDiv(nPanels, cols) * NR;
-        if (tiles < bestTiles || tiles == bestTiles && packed < bestPacked) {
-          bestTiles = tiles;
-          bestPacked = packed;
-          best = new int[] {rows, cols};
-        }
-      }
-      if (best != null) {
-        return best;
+    float[] bPack = BUFFERS.get().bPack(KC * Math.min(NC, ceilDiv(g.n(), NR) * NR));
+    int target = threads == 1 ? 1 : CHUNKS_PER_THREAD * threads;
+    // Row chunks of whole microtiles, at most one A block each; column groups only when rows alone are too few.
+    int chunkRows = Math.min(MC, ceilDiv(ceilDiv(g.m(), target), MR) * MR);
+    int rowChunks = ceilDiv(g.m(), chunkRows);
+    for (int jc = 0; jc < g.n(); jc += NC) {
+      int nc = Math.min(NC, g.n() - jc);
+      int nPanels = ceilDiv(nc, NR);
+      int colGroups = Math.min(nPanels, ceilDiv(target, rowChunks));
+      for (int pc = 0; pc < g.k(); pc += KC) {
+        int kc = Math.min(KC, g.k() - pc);
+        // Later depth blocks add onto what the first one stored.
+        float beta = pc == 0 ? g.beta() : 1f;
+        int j0 = jc;
+        int p0 = pc;
+        GemmPool.forEach(threads, nPanels,
+            panel -> packB(g, p0, kc, j0 + panel * NR, Math.min(NR, nc - panel * NR), bPack, panel * NR * kc));
+        GemmPool.forEach(threads, rowChunks * colGroups, chunk -> {
+          int ic = chunk / colGroups * chunkRows;
+          int group = chunk % colGroups;
+          int mc = Math.min(chunkRows, g.m() - ic);
+          Buffers own = BUFFERS.get();
+          packA(g, ic, mc, p0, kc, own.aPack);
+          for (int panel = split(nPanels, colGroups, group); panel < split(nPanels, colGroups, group + 1); panel++) {
+            int jr = panel * NR;
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+              int cIndex = g.cOff() + (ic + ir) * g.ldc() + j0 + jr;
+              kernel(kc, own.aPack, ir * kc, bPack, jr * kc, own.tile);
+              mergeTile(own.tile, Math.min(MR, mc - ir), nr, g.c(), cIndex, g.ldc(), g.alpha(), beta);
+            }
+          }
+        });
       }
     }
-    return new int[] {1, 1};
   }
 
   /** First panel of part {@code part} when {@code panels} are shared as evenly as possible by {@code parts}. */
@@ -105,62 +102,30 @@ final class SgemmBlocked {
     return (x + y - 1) / y;
   }
 
-  /** C[m0..m1, n0..n1] on the calling thread. */
-  private static void multiplyBlock(Sgemm.Problem g, int m0, int m1, int n0, int n1, Buffers buf) {
-    float[] aPack = buf.aPack;
-    float[] bPack = buf.bPack(KC * Math.min(NC, ceilDiv(n1 - n0, NR) * NR));
-    for (int jc = n0; jc < n1; jc += NC) {
-      int nc = Math.min(NC, n1 - jc);
-      for (int pc = 0; pc < g.k(); pc += KC) {
-        int kc = Math.min(KC, g.k() - pc);
-        // Later depth blocks add onto what the first one stored.
-        float beta = pc == 0 ? g.beta() : 1f;
-        packB(g, pc, kc, jc, nc, bPack);
-        for (int ic = m0; ic < m1; ic += MC) {
-          int mc = Math.min(MC, m1 - ic);
-          packA(g, ic, mc, pc, kc, aPack);
-          for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            for (int ir = 0; ir < mc; ir += MR) {
-              int mr = Math.min(MR, mc - ir);
-              int cIndex = g.cOff() + (ic + ir) * g.ldc() + jc + jr;
-              kernel(kc, aPack, ir * kc, bPack, jr * kc, buf.tile);
-              mergeTile(buf.tile, mr, nr, g.c(), cIndex, g.ldc(), g.alpha(), beta);
-            }
+  /**
+   * Packs op(B)[pc..pc+kc, j..j+nr] as one kc x NR panel at dst[at..], stored row by row (NR floats per p);
+   * columns past nr are zero so the microkernel never needs a column count.
+   */
+  private static void packB(Sgemm.Problem g, int pc, int kc, int j, int nr, float[] dst, int at) {
+    float[] b = g.b();
+    if (!g.transB()) {
+      for (int p = 0; p < kc; p++) {
+        int src = g.bIndex(pc + p, j);
+        int to = at + p * NR;
+        if (nr == NR) {
+          FloatVector.fromArray(SPECIES, b, src).intoArray(dst, to);
+          FloatVector.fromArray(SPECIES, b, src + VL).intoArray(dst, to + VL);
+        } else {
+          for (int jj = 0; jj < NR; jj++) {
+            dst[to + jj] = jj < nr ? b[src + jj] : 0f;
           }
         }
       }
-    }
-  }
-
-  /**
-   * Packs op(B)[pc..pc+kc, jc..jc+nc] as consecutive kc x NR panels, each stored row by row (NR floats per p);
-   * columns past nc are zero so the microkernel never needs a column count.
-   */
-  private static void packB(Sgemm.Problem g, int pc, int kc, int jc, int nc, float[] dst) {
-    float[] b = g.b();
-    for (int jr = 0; jr < nc; jr += NR) {
-      int nr = Math.min(NR, nc - jr);
-      int panel = jr * kc;
-      if (!g.transB()) {
+    } else {
+      for (int jj = 0; jj < NR; jj++) {
+        int src = g.bIndex(pc, j + Math.min(jj, nr - 1));
         for (int p = 0; p < kc; p++) {
-          int src = g.bIndex(pc + p, jc + jr);
-          int to = panel + p * NR;
-          if (nr == NR) {
-            FloatVector.fromArray(SPECIES, b, src).intoArray(dst, to);
-            FloatVector.fromArray(SPECIES, b, src + VL).intoArray(dst, to + VL);
-          } else {
-            for (int j = 0; j < NR; j++) {
-              dst[to + j] = j < nr ? b[src + j] : 0f;
-            }
-          }
-        }
-      } else {
-        for (int j = 0; j < NR; j++) {
-          int src = g.bIndex(pc, jc + jr + Math.min(j, nr - 1));
-          for (int p = 0; p < kc; p++) {
-            dst[panel + p * NR + j] = j < nr ? b[src + p] : 0f;
-          }
+          dst[at + p * NR + jj] = jj < nr ? b[src + p] : 0f;
         }
       }
     }

@@ -120,13 +120,12 @@ class SgemmTest {
 
   /**
    * Shapes that hit the direct path (tiny, m == 1, n == 1, n narrower than a vector), ragged microtiles in both
-   * directions, several depth blocks (k > KC), several row blocks (m > MC) and several column blocks per thread
-   * (n / 2 > NC).
+   * directions, several depth blocks (k > KC), several row blocks (m > MC) and several column blocks (n > NC).
    */
   static Stream<Arguments> shapes() {
     int[][] shapes = {
         {1, 1, 1}, {7, 7, 7}, {1, 300, 70}, {300, 1, 70}, {3, 5, 700}, {33, 33, 33}, {10, 32, 128}, {7, 17, 255},
-        {255, 33, 7}, {37, 41, 1023}, {1023, 17, 33}, {5, 1023, 64}, {250, 300, 260}, {13, 8200, 9},
+        {255, 33, 7}, {37, 41, 1023}, {1023, 17, 33}, {5, 1023, 64}, {250, 300, 260}, {13, 4200, 9},
     };
     List<Arguments> cases = new ArrayList<>();
     for (int[] s : shapes) {
@@ -205,13 +204,12 @@ class SgemmTest {
   }
 
   @Test
-  void threadGridUsesAsManyThreadsAsThePanelsAllow() {
-    assertArrayEquals(new int[] {1, 2}, SgemmBlocked.grid(171, 64, 2));
-    assertArrayEquals(new int[] {2, 1}, SgemmBlocked.grid(40, 1, 2));
-    // 80 x 30 panels: 2 x 2 and 4 x 1 both give 600 microtiles per thread; 2 x 2 packs fewer rows plus columns.
-    assertArrayEquals(new int[] {2, 2}, SgemmBlocked.grid(80, 30, 4));
-    assertArrayEquals(new int[] {1, 3}, SgemmBlocked.grid(1, 3, 4));
-    assertArrayEquals(new int[] {1, 1}, SgemmBlocked.grid(1, 1, 8));
+  void fewRowsAreSharedOutByColumnGroups() {
+    // 7 rows give two row chunks; 4 threads then split the 2000 columns into groups as well.
+    Case g = new Case(true, false, 7, 2000, 300, 1.5f, -1f, 23);
+    float[] four = g.run(4);
+    g.check(four);
+    assertArrayEquals(g.run(1), four);
   }
 
   @Test

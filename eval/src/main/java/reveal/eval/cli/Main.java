@@ -18,8 +18,11 @@ public final class Main {
 
     private static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
+        c.put("demo", new DemoCommand());
+        c.put("evaluate", new EvaluateCommand());
         c.put("logits", new LogitsCommand());
         c.put("generate", new GenerateCommand());
+        c.put("finetune", new FinetuneCommand());
         c.put("tokenize", new TokenizeCommand());
         c.put("attribute", new AttributeCommand());
         c.put("devices", new DevicesCommand());

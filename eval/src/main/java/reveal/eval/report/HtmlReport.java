@@ -12,6 +12,9 @@ import java.util.List;
  * Text is escaped; charts come from {@link Svg}.
  */
 public final class HtmlReport {
+    /** A number, percentage, "mean ± std" or "[lo, hi]" cell (right-aligned); "3-17" neuron keys and dates are text. */
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(
+            "[-+]?\\d[\\d,]*(\\.\\d+)?([eE][-+]?\\d+)?%?( ± [-+]?\\d[\\d,]*(\\.\\d+)?%?)?|\\[[-+0-9.]+, [-+0-9.]+\\]|n/a");
     private final StringBuilder body = new StringBuilder();
     private final StringBuilder toc = new StringBuilder();
     private final String title;
@@ -44,6 +47,30 @@ public final class HtmlReport {
         return this;
     }
 
+    /** A highlighted note with a list of items under a lead sentence. */
+    public HtmlReport calloutList(String lead, List<String> items, boolean warning) {
+        body.append("<div class=\"").append(warning ? "warn" : "note").append("\">").append(Svg.esc(lead)).append("<ul>");
+        for (String i : items) body.append("<li>").append(Svg.esc(i)).append("</li>");
+        body.append("</ul></div>\n");
+        return this;
+    }
+
+    /** A bulleted list of plain-text items. */
+    public HtmlReport bullets(List<String> items) {
+        body.append("<ul>");
+        for (String i : items) body.append("<li>").append(Svg.esc(i)).append("</li>");
+        body.append("</ul>\n");
+        return this;
+    }
+
+    /** Charts side by side (wrapping on narrow screens) under one caption. */
+    public HtmlReport figureRow(List<String> svgs, String caption) {
+        body.append("<figure><div class=\"row\">");
+        for (String svg : svgs) body.append("<div>").append(svg).append("</div>");
+        body.append("</div><figcaption>").append(Svg.esc(caption)).append("</figcaption></figure>\n");
+        return this;
+    }
+
     public HtmlReport figure(String svg, String caption) {
         body.append("<figure>").append(svg).append("<figcaption>").append(Svg.esc(caption)).append("</figcaption></figure>\n");
         return this;
@@ -59,7 +86,7 @@ public final class HtmlReport {
         for (List<String> row : rows) {
             body.append("<tr>");
             for (String cell : row) {
-                boolean num = cell.matches("[-+]?[0-9.,eE%±+ -]+") && !cell.isBlank();
+                boolean num = NUMBER.matcher(cell).matches();
                 body.append(num ? "<td class=\"n\">" : "<td>").append(Svg.esc(cell)).append("</td>");
             }
             body.append("</tr>");
@@ -76,7 +103,7 @@ public final class HtmlReport {
                 + "th{background:#f2f2f2;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3em 0}\n"
                 + "figure{margin:1em 0}figcaption{font-size:.9em;color:#555;max-width:640px}svg{max-width:100%;height:auto}\n"
                 + ".warn{background:#fff3cd;border-left:4px solid #e0a800;padding:.5em 1em;margin:1em 0}.note{background:#e8f4fd;border-left:4px solid #1f77b4;padding:.5em 1em;margin:1em 0}\n"
-                + "nav ol{columns:2}code{background:#f4f4f4;padding:0 .2em}\n"
+                + "nav ol{columns:2;column-gap:3em}nav li{margin-left:.4em}code{background:#f4f4f4;padding:0 .2em}.row{display:flex;flex-wrap:wrap;gap:1em}.row>div{flex:1 1 440px;min-width:0}\n"
                 + "</style></head><body>\n<h1>" + Svg.esc(title) + "</h1>\n<nav><ol>" + toc + "</ol></nav>\n" + body + "</body></html>\n";
     }
 

@@ -27,12 +27,26 @@ public final class Svg {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
+    /** A compact label: integers without decimals, two decimals in [0.01, 10), two significant digits beyond. */
     static String fmt(double v) {
         if (v == 0) return "0";
         double a = Math.abs(v);
-        if (a >= 1000 || a < 0.01) return String.format(Locale.ROOT, "%.2g", v);
+        if (v == Math.rint(v) && a < 1e6) return String.format(Locale.ROOT, "%.0f", v);
+        if (a >= 1000 || a < 0.01) return trimZeros(String.format(Locale.ROOT, "%.2g", v));
         if (a >= 10) return String.format(Locale.ROOT, "%.0f", v);
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** Tick labels with the decimals the step needs, the same for every tick of an axis (0.5, 1.0, 1.5). */
+    static String tickLabel(double v, double step) {
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        if (Math.abs(v) < step * 1e-6) v = 0;
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    private static String trimZeros(String s) {
+        if (!s.contains(".") || s.contains("e")) return s;
+        return s.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
     /** Round tick values covering [lo, hi]. */
@@ -56,15 +70,19 @@ public final class Svg {
         return sb;
     }
 
-    private static void yAxis(StringBuilder sb, double lo, double hi, String label) {
-        for (double t : ticks(lo, hi, 5)) {
+    /** Draws the y axis with its grid and label; returns the tick step. */
+    private static double yAxis(StringBuilder sb, double lo, double hi, String label) {
+        double[] ticks = ticks(lo, hi, 5);
+        double step = ticks.length > 1 ? ticks[1] - ticks[0] : Math.max(Math.abs(hi - lo), 1e-12);
+        for (double t : ticks) {
             double y = yPos(t, lo, hi);
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>", L, W - R, y, y));
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">%s</text>", L - 6, y, fmt(t)));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">%s</text>", L - 6, y, tickLabel(t, step)));
         }
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#333\"/>", L, L, T, H - B));
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#333\"/>", L, W - R, H - B, H - B));
         sb.append(String.format(Locale.ROOT, "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">%s</text>", (T + H - B) / 2, esc(label)));
+        return step;
     }
 
     private static double yPos(double v, double lo, double hi) {
@@ -132,7 +150,9 @@ public final class Svg {
     public static String barChart(String title, String yLabel, List<String> seriesNames, List<Group> groups) {
         StringBuilder sb = open(title);
         double[] yr = range(groups.stream().map(Group::values).toList(), groups.stream().map(Group::spread).toList(), true);
-        yAxis(sb, yr[0], yr[1], yLabel);
+        double step = yAxis(sb, yr[0], yr[1], yLabel);
+        // Value labels share the axis's precision (at least two decimals), so tiny values print as 0.00, not 3.1e-04.
+        double labelStep = step >= 1 ? step : Math.min(step, 0.01);
         int ns = seriesNames.size();
         double gw = (double) (W - R - L) / Math.max(1, groups.size());
         double bw = Math.min(40, (gw - 16) / ns);
@@ -147,18 +167,44 @@ public final class Svg {
                 double x = gx + s * bw;
                 sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s / %s: %s</title></rect>",
                         x, Math.min(y, zero), bw - 2, Math.abs(zero - y), PALETTE[s % PALETTE.length], esc(grp.label()), esc(seriesNames.get(s)), fmt(v)));
+                double cx = x + (bw - 2) / 2, top = Math.min(y, zero);
                 if (grp.spread() != null && grp.spread()[s] > 0) {
                     double y1 = yPos(v - grp.spread()[s], yr[0], yr[1]), y2 = yPos(v + grp.spread()[s], yr[0], yr[1]);
-                    double cx = x + (bw - 2) / 2;
-                    sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#000\"/>", cx, cx, y1, y2));
+                    sb.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\" stroke=\"#000\"/>",
+                            cx, y1, y2, cx - 4, y1, cx + 4, cx - 4, y2, cx + 4));
+                    top = Math.min(top, y2);
                 }
-                sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%s</text>", x + (bw - 2) / 2, Math.min(y, zero) - 3, fmt(v)));
+                top -= 3;
+                // Labels wider than a narrow bar would run into the neighbours: stand them upright instead.
+                sb.append(bw < 30
+                        ? String.format(Locale.ROOT, "<text transform=\"translate(%.1f %.1f) rotate(-90)\" dominant-baseline=\"middle\" font-size=\"10\">%s</text>", cx, top, tickLabel(v, labelStep))
+                        : String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%s</text>", cx, top, tickLabel(v, labelStep)));
             }
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", L + g * gw + gw / 2, H - B + 16, esc(grp.label())));
+            sb.append(wrappedLabel(L + g * gw + gw / 2, H - B + 16, grp.label(), gw));
         }
         legend(sb, seriesNames, java.util.stream.IntStream.range(0, ns).mapToObj(i -> PALETTE[i % PALETTE.length]).toList(),
                 java.util.Collections.nCopies(ns, false));
         return sb.append("</svg>").toString();
+    }
+
+    /** A category label centred at x, broken at spaces onto further lines when wider than {@code width} pixels. */
+    private static String wrappedLabel(double x, int y, String label, double width) {
+        int perLine = Math.max(4, (int) (width / 6.5));
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : label.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > perLine) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) line.append(' ');
+            line.append(word);
+        }
+        lines.add(line.toString());
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", x, y));
+        for (int i = 0; i < lines.size(); i++)
+            sb.append(String.format(Locale.ROOT, "<tspan x=\"%.1f\" dy=\"%d\">%s</tspan>", x, i == 0 ? 0 : 13, esc(lines.get(i))));
+        return sb.append("</text>").toString();
     }
 
     /**
@@ -168,6 +214,7 @@ public final class Svg {
     public static String heatMap(String title, String rowLabel, String columnLabel, double[][] values, int maxColumns) {
         int rows = values.length, cols = 0;
         for (double[] r : values) cols = Math.max(cols, r.length);
+        if (rows == 0 || cols == 0) throw new IllegalArgumentException("heat map '" + title + "' has no values");
         int bins = Math.min(cols, maxColumns);
         double[][] binned = new double[rows][bins];
         double absMax = 0;

@@ -24,7 +24,8 @@ final class Progress {
         done++;
         emaLoss = Double.isNaN(emaLoss) ? loss : 0.9 * emaLoss + 0.1 * loss;
         long now = System.nanoTime();
-        if (quiet || (now - lastPrint < 2_000_000_000L && done < total)) return;
+        // The first step is shown at once (it gives the rate), then one line every 2 seconds and the last step.
+        if (quiet || (done - skipped > 1 && now - lastPrint < 2_000_000_000L && done < total)) return;
         lastPrint = now;
         double secs = (now - start) / 1e9;
         double rate = (done - skipped) / Math.max(secs, 1e-9);

@@ -27,7 +27,8 @@ import reveal.model.io.HostTensor;
 import reveal.model.io.SafetensorsWriter;
 
 /**
- * Fine-tunes a {@link Trainable} on labelled sequences: shuffled right-padded batches, AdamW with a linear schedule
+ * Fine-tunes a {@link Trainable} on labelled sequences (or multiple-choice groups of sequences): shuffled
+ * right-padded batches, AdamW with a linear schedule
  * and global-norm clipping, dev accuracy after each epoch, the best epoch kept in {@code out/best}. A resumable
  * checkpoint ({@code out/checkpoint}: weights, optimizer moments, position) is written atomically, so a crashed run
  * restarted with the same settings continues where it stopped and ends with the same numbers. A NaN or infinite
@@ -39,8 +40,13 @@ public final class Trainer {
     private final int padId;
     private final Path out;
 
-    /** The outcome: dev accuracy and mean training loss per epoch, the best epoch (0-based) and its folder. */
-    public record Result(List<Double> devAccuracy, List<Double> trainLoss, int bestEpoch, double bestDevAccuracy, Path bestDir) {
+    /**
+     * The outcome: dev accuracy and mean training loss per epoch, the best epoch (0-based) and its folder; and, for
+     * budgeting, the optimizer steps this call ran (fewer than the total when it resumed) and its wall time in
+     * seconds, dev evaluations and checkpoints included.
+     */
+    public record Result(List<Double> devAccuracy, List<Double> trainLoss, int bestEpoch, double bestDevAccuracy, Path bestDir,
+                         long stepsRun, double seconds) {
     }
 
     public Trainer(Trainable model, TrainerConfig cfg, int padId, Path out) {
@@ -50,8 +56,34 @@ public final class Trainer {
         this.out = out;
     }
 
+    /** One training or dev instance: one sequence (classification) or one per choice (multiple choice). */
+    private record Item(int[][] sequences, int label) {
+        static List<Item> of(List<EncodedExample> examples) {
+            return examples.stream().map(e -> new Item(new int[][] {e.ids()}, e.label())).toList();
+        }
+
+        static List<Item> ofChoices(List<EncodedChoices> examples) {
+            return examples.stream().map(e -> new Item(e.choices(), e.answer())).toList();
+        }
+    }
+
+    /** Trains on classification examples; the model sees batches of one sequence per example. */
     public Result train(List<EncodedExample> train, List<EncodedExample> dev) {
+        return run(Item.of(train), Item.of(dev));
+    }
+
+    /**
+     * Trains on multiple-choice examples: a batch holds every choice of its examples, example by example, and the
+     * model's {@link Trainable#loss} and {@link Trainable#predict} treat each example's rows as one instance
+     * (see {@link LanguageModelTrainable#choices}).
+     */
+    public Result trainChoices(List<EncodedChoices> train, List<EncodedChoices> dev) {
+        return run(Item.ofChoices(train), Item.ofChoices(dev));
+    }
+
+    private Result run(List<Item> train, List<Item> dev) {
         if (train.isEmpty()) throw new IllegalArgumentException("train: no training examples");
+        long started = System.nanoTime();
         Map<String, Tensor> params = model.parameters();
         List<Tensor> leaves = new ArrayList<>(params.values());
         AdamW opt = new AdamW(leaves, 0.9, 0.999, 1e-8, cfg.weightDecay());
@@ -63,17 +95,19 @@ public final class Trainer {
         State state = State.load(out.resolve("checkpoint"), fingerprint);
         if (state != null) {
             restore(state, params, opt);
-            log(String.format("resuming from epoch %d step %d (best dev accuracy so far %.4f)", state.epoch + 1, state.stepInEpoch, state.bestDev));
+            log(state.epoch >= cfg.epochs() ? "already finished: reporting the recorded result"
+                    : String.format("resuming from epoch %d step %d (best dev accuracy so far %.4f)", state.epoch + 1, state.stepInEpoch, state.bestDev));
         } else {
             state = new State();
         }
         Progress progress = new Progress(total, cfg.quiet());
         progress.skip(state.globalStep);
+        long firstStep = state.globalStep;
         for (int epoch = state.epoch; epoch < cfg.epochs(); epoch++) {
             int[] order = shuffled(train.size(), cfg.seed(), epoch);
             for (int s = state.stepInEpoch; s < stepsPerEpoch; s++) {
                 int from = s * cfg.batchSize(), to = Math.min(train.size(), from + cfg.batchSize());
-                List<EncodedExample> items = new ArrayList<>();
+                List<Item> items = new ArrayList<>();
                 for (int i = from; i < to; i++) items.add(train.get(order[i]));
                 double loss = step(items, leaves, opt, schedule.rate(state.globalStep), epoch, s);
                 state.lossSum += loss;
@@ -85,7 +119,7 @@ public final class Trainer {
                     save(state, params, opt, fingerprint);
                 }
             }
-            double acc = accuracy(dev.isEmpty() ? train : dev);
+            double acc = score(dev.isEmpty() ? train : dev);
             state.devAccuracy.add(acc);
             state.trainLoss.add(state.lossSum / Math.max(1, state.lossCount));
             log(String.format("epoch %d/%d: train loss %.4f, %s accuracy %.4f", epoch + 1, cfg.epochs(),
@@ -101,37 +135,53 @@ public final class Trainer {
             state.lossCount = 0;
             save(state, params, opt, fingerprint);
         }
-        return new Result(List.copyOf(state.devAccuracy), List.copyOf(state.trainLoss), state.bestEpoch, state.bestDev, out.resolve("best"));
+        return new Result(List.copyOf(state.devAccuracy), List.copyOf(state.trainLoss), state.bestEpoch, state.bestDev, out.resolve("best"),
+                state.globalStep - firstStep, (System.nanoTime() - started) / 1e9);
     }
 
-    private double step(List<EncodedExample> items, List<Tensor> leaves, AdamW opt, double lr, int epoch, int s) {
+    private double step(List<Item> items, List<Tensor> leaves, AdamW opt, double lr, int epoch, int s) {
         Batch batch = batch(items);
-        int[] labels = items.stream().mapToInt(EncodedExample::label).toArray();
+        int[] labels = items.stream().mapToInt(Item::label).toArray();
         Tensor loss = model.loss(batch, labels);
         double value = loss.item();
         if (!Double.isFinite(value)) {
             throw new TrainingDivergedException(String.format("loss is %s at epoch %d, step %d; stopped before updating or saving."
-                    + " Try a lower learning rate (now %g). The last good checkpoint is in %s", value, epoch + 1, s + 1, lr, out.resolve("checkpoint")));
+                    + " Try a lower learning rate (now %g). %s", value, epoch + 1, s + 1, lr, lastGood()));
         }
         opt.zeroGrad();
         loss.backward();
         double norm = Optimizer.clipGradNorm(leaves, cfg.clipNorm());
         if (!Double.isFinite(norm)) {
             throw new TrainingDivergedException(String.format("gradient norm is %s at epoch %d, step %d; stopped before updating or saving."
-                    + " The last good checkpoint is in %s", norm, epoch + 1, s + 1, out.resolve("checkpoint")));
+                    + " Try a lower learning rate (now %g). %s", norm, epoch + 1, s + 1, lr, lastGood()));
         }
         opt.step(lr);
         opt.zeroGrad();
         return value;
     }
 
-    /** Accuracy of the model's predictions on {@code data}. */
+    private String lastGood() {
+        Path checkpoint = out.resolve("checkpoint");
+        return Files.isDirectory(checkpoint) ? "The last good checkpoint is in " + checkpoint
+                : "No checkpoint was written yet (they are written every --checkpoint-every steps and at each epoch end).";
+    }
+
+    /** Accuracy of the model's predictions on classification examples. */
     public double accuracy(List<EncodedExample> data) {
+        return score(Item.of(data));
+    }
+
+    /** Accuracy of the model's predictions on multiple-choice examples. */
+    public double choiceAccuracy(List<EncodedChoices> data) {
+        return score(Item.ofChoices(data));
+    }
+
+    private double score(List<Item> data) {
         if (data.isEmpty()) return Double.NaN;
         int correct = 0;
         try (Autograd.Scope s = Autograd.noGrad()) {
             for (int from = 0; from < data.size(); from += 32) {
-                List<EncodedExample> items = data.subList(from, Math.min(data.size(), from + 32));
+                List<Item> items = data.subList(from, Math.min(data.size(), from + 32));
                 int[] pred = model.predict(batch(items));
                 for (int i = 0; i < pred.length; i++) if (pred[i] == items.get(i).label()) correct++;
             }
@@ -139,8 +189,10 @@ public final class Trainer {
         return (double) correct / data.size();
     }
 
-    private Batch batch(List<EncodedExample> items) {
-        return PromptEncoder.batch(items.stream().map(EncodedExample::ids).toList(), padId, 0);
+    private Batch batch(List<Item> items) {
+        List<int[]> rows = new ArrayList<>();
+        for (Item item : items) rows.addAll(Arrays.asList(item.sequences()));
+        return PromptEncoder.batch(rows, padId, 0);
     }
 
     static int[] shuffled(int n, long seed, int epoch) {
@@ -156,16 +208,17 @@ public final class Trainer {
         return order;
     }
 
-    private String fingerprint(List<EncodedExample> train, List<EncodedExample> dev) {
+    private String fingerprint(List<Item> train, List<Item> dev) {
         long h = 1125899906842597L;
-        for (List<EncodedExample> part : List.of(train, dev)) {
-            for (EncodedExample e : part) {
-                h = 31 * h + Arrays.hashCode(e.ids());
+        for (List<Item> part : List.of(train, dev)) {
+            for (Item e : part) {
+                h = 31 * h + Arrays.deepHashCode(e.sequences());
                 h = 31 * h + e.label();
             }
             h = 31 * h + part.size();
         }
-        return Long.toHexString(h) + "/" + cfg.withQuiet(false);
+        // How often checkpoints are written and whether progress is shown do not change the numbers.
+        return Long.toHexString(h) + "/" + cfg.withQuiet(false).withCheckpointEvery(0);
     }
 
     // ---------------------------------------------------------------- checkpoints
@@ -198,6 +251,7 @@ public final class Trainer {
         }
 
         static State load(Path dir, String fingerprint) {
+            recover(dir);
             Path f = dir.resolve("state.json");
             if (!Files.exists(f)) return null;
             try {
@@ -246,7 +300,7 @@ public final class Trainer {
     private void restore(State state, Map<String, Tensor> params, AdamW opt) {
         Path dir = out.resolve("checkpoint");
         Checkpoint weights = Checkpoint.open(dir.resolve("model"));
-        Checkpoint moments = Checkpoint.open(dir);
+        Checkpoint moments = Checkpoint.open(dir.resolve("optimizer.safetensors"));
         int i = 0;
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             Tensor p = e.getValue();
@@ -260,10 +314,14 @@ public final class Trainer {
         opt.setSteps(state.globalStep);
     }
 
-    /** Writes a folder next to {@code dir}, then swaps it in, so {@code dir} is always complete or absent. */
+    /**
+     * Writes a folder next to {@code dir}, then swaps it in, so {@code dir} is always complete or absent; if a crash
+     * falls between the two renames, {@link #recover} finds the previous complete folder in {@code dir.old}.
+     */
     static void replaceDir(Path dir, java.util.function.Consumer<Path> writer) {
         try {
             Files.createDirectories(dir.getParent());
+            recover(dir);
             Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
             deleteTree(tmp);
             Files.createDirectories(tmp);
@@ -275,6 +333,16 @@ public final class Trainer {
             deleteTree(old);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir, e);
+        }
+    }
+
+    /** Puts back {@code dir.old} when a swap by {@link #replaceDir} stopped after moving {@code dir} away. */
+    static void recover(Path dir) {
+        Path old = dir.resolveSibling(dir.getFileName() + ".old");
+        try {
+            if (!Files.exists(dir) && Files.isDirectory(old)) Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore " + dir + " from " + old, e);
         }
     }
 

@@ -1,0 +1,22 @@
+package reveal.eval.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import reveal.eval.pipeline.Pipeline;
+import reveal.eval.pipeline.PipelineConfig;
+
+/** {@code demo}: the whole pipeline on the embedded default; the report's path is the last line on stdout. */
+final class DemoCommand implements Main.Command {
+    @Override
+    public String usage() {
+        return "demo [--out runs/demo] [--threads N]   fine-tune stories260K on the known-answer task, attribute, test, report";
+    }
+
+    @Override
+    public void run(Args args, PrintStream out) {
+        PipelineConfig cfg = PipelineConfig.demo(Path.of(args.get("out", "runs/demo")));
+        if (args.has("threads")) cfg = cfg.withThreads(args.getInt("threads", 2));
+        args.rejectUnknown();
+        out.println(Pipeline.run(cfg));
+    }
+}

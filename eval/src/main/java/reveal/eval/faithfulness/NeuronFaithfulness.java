@@ -1,0 +1,161 @@
+package reveal.eval.faithfulness;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import reveal.attribution.bridge.Neuron;
+import reveal.model.arch.FfnHook;
+import reveal.model.arch.FfnPoint;
+
+/**
+ * The neuron faithfulness tests (paper-method 8.1, 8.2): a neuron set per test instance (NA neurons, or
+ * IA-Neurons) is suppressed, enhanced, or kept alone (sufficiency) at the instance's last token, and the change of
+ * the predictions is compared with random neuron sets of the same sizes over several seeds.
+ */
+public final class NeuronFaithfulness {
+
+    /** What the tests need of the fine-tuned classifier. */
+    public interface Model {
+        int layers();
+
+        int ffnWidth();
+
+        /** The FFN hook point the neuron attribution scored (and the tests edit). */
+        FfnPoint point();
+
+        /** Class probabilities {@code [row][class]} of one batch of token sequences, with {@code hook} in the forward pass. */
+        double[][] probabilities(List<int[]> batch, FfnHook hook);
+    }
+
+    /** One edit: the real sets' effect and the random control's, each statistic over the seeds. */
+    public record ModeResult(NeuronSetEdit.Mode mode, BlockingEffect real, Spread randomChangeRate, Spread randomDrop) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mode", mode.label());
+            m.put("change_rate", real.changeRate());
+            m.put("probability_drop", real.probabilityDrop());
+            m.put("instances", real.instances());
+            Map<String, Object> random = new LinkedHashMap<>();
+            random.put("change_rate", randomChangeRate.toJson());
+            random.put("probability_drop", randomDrop.toJson());
+            m.put("random", random);
+            return m;
+        }
+    }
+
+    /** All edits of one kind of neuron set. */
+    public record SetResult(String name, double meanSize, List<ModeResult> modes) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("mean_size", meanSize);
+            m.put("modes", modes.stream().map(ModeResult::toJson).toList());
+            return m;
+        }
+    }
+
+    /** Whether a claim's own neurons move it more than they move claims about other facts. */
+    public record Specificity(BlockingEffect own, BlockingEffect other) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("instances", own.instances());
+            m.put("own", own.toJson());
+            m.put("other", other.toJson());
+            return m;
+        }
+    }
+
+    private final Model model;
+    private final List<int[]> tests;
+    private final int batchSize;
+    private final double[][] baseline;
+
+    public NeuronFaithfulness(Model model, List<int[]> tests, int batchSize) {
+        if (tests.isEmpty()) throw new IllegalArgumentException("neuron faithfulness: no test instances");
+        this.model = model;
+        this.tests = List.copyOf(tests);
+        this.batchSize = batchSize;
+        this.baseline = probabilities(this.tests, Collections.nCopies(tests.size(), List.of()), null);
+    }
+
+    /** The unedited class probabilities of the test instances. */
+    public double[][] baseline() {
+        return baseline;
+    }
+
+    /** Every mode for {@code sets} (one per test instance) against {@code randomRuns} seeded random controls. */
+    public SetResult evaluate(String name, List<? extends List<Neuron>> sets, int randomRuns, long seed) {
+        checkSets(sets);
+        List<List<List<Neuron>>> controls = new ArrayList<>();
+        for (int r = 0; r < randomRuns; r++) controls.add(RandomNeurons.like(sets, model.layers(), model.ffnWidth(), seed + r));
+        List<ModeResult> modes = new ArrayList<>();
+        for (NeuronSetEdit.Mode mode : NeuronSetEdit.Mode.values()) {
+            BlockingEffect real = effect(sets, mode);
+            double[] change = new double[randomRuns], drop = new double[randomRuns];
+            for (int r = 0; r < randomRuns; r++) {
+                BlockingEffect e = effect(controls.get(r), mode);
+                change[r] = e.changeRate();
+                drop[r] = e.probabilityDrop();
+            }
+            modes.add(new ModeResult(mode, real, Spread.of(change), Spread.of(drop)));
+        }
+        double size = sets.stream().mapToInt(s -> new LinkedHashSet<>(s).size()).average().orElse(0);
+        return new SetResult(name, size, modes);
+    }
+
+    /** The effect of one edit of every test instance's own set. */
+    public BlockingEffect effect(List<? extends Collection<Neuron>> sets, NeuronSetEdit.Mode mode) {
+        checkSets(sets);
+        return BlockingEffect.measure(baseline, probabilities(tests, sets, mode));
+    }
+
+    /**
+     * Suppresses each test instance's set on itself and on up to {@code maxOthers} (seeded sample) test instances
+     * of other groups (facts): the own effect is measured over the instances themselves, the other effect over
+     * all (instance, other) pairs.
+     */
+    public Specificity specificity(List<? extends List<Neuron>> sets, List<String> groups, int maxOthers, long seed) {
+        checkSets(sets);
+        if (groups.size() != tests.size()) throw new IllegalArgumentException("specificity: " + groups.size() + " groups for " + tests.size() + " test instances");
+        Random rnd = new Random(seed);
+        List<double[]> ownBase = new ArrayList<>(), ownEdited = new ArrayList<>(), otherBase = new ArrayList<>(), otherEdited = new ArrayList<>();
+        for (int t = 0; t < tests.size(); t++) {
+            List<Integer> others = new ArrayList<>();
+            for (int o = 0; o < tests.size(); o++) if (!groups.get(o).equals(groups.get(t))) others.add(o);
+            Collections.shuffle(others, rnd);
+            others = others.subList(0, Math.min(maxOthers, others.size()));
+            List<int[]> rows = new ArrayList<>();
+            rows.add(tests.get(t));
+            for (int o : others) rows.add(tests.get(o));
+            double[][] edited = probabilities(rows, Collections.nCopies(rows.size(), sets.get(t)), NeuronSetEdit.Mode.SUPPRESS);
+            ownBase.add(baseline[t]);
+            ownEdited.add(edited[0]);
+            for (int i = 0; i < others.size(); i++) {
+                otherBase.add(baseline[others.get(i)]);
+                otherEdited.add(edited[i + 1]);
+            }
+        }
+        return new Specificity(BlockingEffect.measure(ownBase.toArray(double[][]::new), ownEdited.toArray(double[][]::new)),
+                BlockingEffect.measure(otherBase.toArray(double[][]::new), otherEdited.toArray(double[][]::new)));
+    }
+
+    private double[][] probabilities(List<int[]> rows, List<? extends Collection<Neuron>> sets, NeuronSetEdit.Mode mode) {
+        double[][] out = new double[rows.size()][];
+        for (int from = 0; from < rows.size(); from += batchSize) {
+            int to = Math.min(rows.size(), from + batchSize);
+            FfnHook hook = mode == null ? FfnHook.NONE : new NeuronSetEdit(mode, model.point(), sets.subList(from, to));
+            double[][] p = model.probabilities(rows.subList(from, to), hook);
+            System.arraycopy(p, 0, out, from, to - from);
+        }
+        return out;
+    }
+
+    private void checkSets(List<?> sets) {
+        if (sets.size() != tests.size()) throw new IllegalArgumentException("neuron faithfulness: " + sets.size() + " neuron sets for " + tests.size() + " test instances");
+    }
+}

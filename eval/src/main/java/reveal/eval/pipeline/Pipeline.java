@@ -1,0 +1,510 @@
+package reveal.eval.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import reveal.attribution.analysis.Diversity;
+import reveal.attribution.analysis.InstanceOverlap;
+import reveal.attribution.analysis.Representations;
+import reveal.attribution.analysis.RetrainingSubsets;
+import reveal.attribution.analysis.SubsetTokens;
+import reveal.attribution.bridge.IaNeurons;
+import reveal.attribution.bridge.NaInstances;
+import reveal.attribution.bridge.Neuron;
+import reveal.attribution.bridge.NeuronAttribution;
+import reveal.attribution.bridge.Rankings;
+import reveal.attribution.instance.HeadOnlyLoss;
+import reveal.attribution.instance.InstanceAttribution;
+import reveal.attribution.instance.LissaConfig;
+import reveal.attribution.instance.ParameterSelector;
+import reveal.attribution.instance.ParameterSubset;
+import reveal.attribution.neuron.IgOptions;
+import reveal.attribution.neuron.InstanceNeurons;
+import reveal.attribution.neuron.NeuronAttributor;
+import reveal.attribution.neuron.NeuronSelection;
+import reveal.attribution.neuron.Quadrature;
+import reveal.attribution.store.Progress;
+import reveal.attribution.store.RecordLog;
+import reveal.attribution.store.RowMatrix;
+import reveal.engine.Backend;
+import reveal.engine.Tensor;
+import reveal.engine.cpu.CpuBackend;
+import reveal.eval.analysis.KnownAnswerScores;
+import reveal.eval.faithfulness.NeuronFaithfulness;
+import reveal.eval.faithfulness.Retraining;
+import reveal.eval.report.RunReport;
+import reveal.model.arch.FfnPoint;
+import reveal.model.data.EncodedExample;
+import reveal.model.data.PromptEncoder;
+import reveal.model.io.ModelConfig;
+import reveal.model.tokenizer.Tokenizer;
+import reveal.model.tokenizer.Tokenizers;
+import reveal.model.train.Trainer;
+import reveal.model.train.TrainerConfig;
+
+/**
+ * The whole evaluation of one model on one task, as resumable stages that each write their results into the run
+ * folder: fine-tuning; instance attribution (gradient similarity dot and cosine, influence with LiSSA, over the
+ * classification head); neuron attribution of every test and training instance; NA-Instances and IA-Neurons; the
+ * known-answer scores; the neuron faithfulness tests; overlap and diversity; the retraining test; then
+ * {@code summary.json} and {@code report.html}. A stage whose marker exists is skipped, so a rerun after an
+ * interruption continues where the run stopped (and the long stages resume inside themselves too).
+ */
+public final class Pipeline {
+    static final String EMBEDDED = "/reveal/embedded/stories260K/";
+    /** Instance rankings by their report names, with the IA score matrices' method. */
+    static final Map<String, InstanceAttribution.Method> IA_METHODS = new LinkedHashMap<>();
+
+    static {
+        IA_METHODS.put("GS dot", InstanceAttribution.Method.GRADIENT_DOT);
+        IA_METHODS.put("GS cosine", InstanceAttribution.Method.GRADIENT_COSINE);
+        IA_METHODS.put("LiSSA", InstanceAttribution.Method.INFLUENCE);
+    }
+
+    static final String NA_INSTANCES = "NA-Instances";
+
+    private final PipelineConfig cfg;
+    private final Workspace ws;
+    private final Backend backend;
+    private final long start = System.nanoTime();
+    private final List<Map<String, Object>> stages = new ArrayList<>();
+    private Classifier.Pretrained pretrained;
+    private TaskData data;
+    private Tokenizer tokenizer;
+    private int padId;
+    /** The FFN activation that neuron attribution scores and the neuron tests edit; see {@link #neuronPoint}. */
+    private FfnPoint point;
+
+    private Pipeline(PipelineConfig cfg) {
+        this.cfg = cfg;
+        this.ws = new Workspace(cfg.out(), cfg.describe());
+        this.backend = new CpuBackend(Math.max(1, cfg.threads()));
+    }
+
+    /** Runs (or resumes) every stage and returns the path of the written {@code report.html}. */
+    public static Path run(PipelineConfig config) {
+        return new Pipeline(config).execute();
+    }
+
+    private Path execute() {
+        log("run folder " + ws.dir().toAbsolutePath());
+        prepare();
+        stage("finetune", this::finetune);
+        Classifier model = Classifier.load(ws.path("finetune/best"), backend, padId, point);
+        stage("instance-attribution", () -> instanceAttribution(model));
+        stage("neuron-attribution", () -> neuronAttribution(model));
+        stage("bridges", this::bridges);
+        if (data.hasGroundTruth()) stage("known-answer", this::knownAnswer);
+        stage("neuron-faithfulness", () -> neuronFaithfulness(model));
+        stage("analyses", () -> analyses(model));
+        // The longest stage last: everything above is on disk (and in a partial report) if it is interrupted.
+        stage("retraining", this::retraining);
+        ws.writeJson("summary.json", new SummaryBuilder(cfg, ws, data, stages, seconds(), point).build());
+        // The report reads the summary as written, so it can always be re-rendered from summary.json alone.
+        Map<String, Object> summary = ws.readObject("summary.json");
+        Path report = ws.path("report.html");
+        RunReport.write(summary, report);
+        log(String.format(Locale.ROOT, "done in %s; report %s", duration(seconds()), report.toAbsolutePath()));
+        return report.toAbsolutePath();
+    }
+
+    // ---------------------------------------------------------------- stages
+
+    /** Model files, tokenizer and data: cheap, so done on every run. */
+    private void prepare() {
+        Path modelDir = cfg.modelDir() != null ? cfg.modelDir() : extractEmbedded();
+        pretrained = Classifier.Pretrained.load(modelDir);
+        tokenizer = cfg.tokenizer() != null ? loadTokenizer(cfg.tokenizer())
+                : cfg.modelDir() == null ? Tokenizers.llama2c(modelDir.resolve("tok512.bin")) : Tokenizers.load(modelDir);
+        ModelConfig config = ModelConfig.parse(pretrained.configJson(), modelDir.resolve("config.json").toString());
+        // Padding is masked out and pooling reads the last real token, so any id in the vocabulary works.
+        padId = config.padTokenId() != null ? config.padTokenId() : Math.max(0, tokenizer.eosId());
+        point = neuronPoint(config);
+        data = TaskData.load(cfg.task(), PromptEncoder.withPaperPrefix(tokenizer, cfg.maxLen()), ws.path("task"));
+        log(String.format(Locale.ROOT, "task: %d training, %d dev, %d test instances, %d classes %s; model %s (%d layers, %d FFN neurons each)",
+                data.train.size(), data.dev.size(), data.test.size(), data.labels.size(), data.labels, config.arch(),
+                config.numLayers(), config.intermediateSize()));
+    }
+
+    /**
+     * The paper attributes the first FFN projection's output before the activation (fc1 / dense_h_to_4h), whose zero
+     * also zeroes the neuron's output. In a gated FFN (Llama's SwiGLU) that point is only the gate: the neuron's
+     * output is silu(gate) * up, so the down projection's input is the neuron there.
+     */
+    static FfnPoint neuronPoint(ModelConfig config) {
+        return config.arch() == ModelConfig.Arch.LLAMA ? FfnPoint.POST : FfnPoint.PRE;
+    }
+
+    private Path extractEmbedded() {
+        Path dir = ws.path("pretrained");
+        for (String name : List.of("hf_llama_layout/config.json", "hf_llama_layout/model.safetensors", "tok512.bin")) {
+            Path target = dir.resolve(Path.of(name).getFileName().toString());
+            if (Files.exists(target)) continue;
+            try (InputStream in = Pipeline.class.getResourceAsStream(EMBEDDED + name)) {
+                if (in == null) throw new IllegalStateException("the embedded model file " + EMBEDDED + name + " is missing from the class path");
+                Files.createDirectories(dir);
+                Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot extract the embedded model to " + dir, e);
+            }
+        }
+        return dir;
+    }
+
+    private static Tokenizer loadTokenizer(Path p) {
+        return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".bin") ? Tokenizers.llama2c(p) : Tokenizers.load(p);
+    }
+
+    /** Fine-tunes {@code model} on {@code examples} as {@code t} says, choosing the best epoch on the dev split. */
+    private Trainer.Result train(Classifier model, PipelineConfig.Training t, List<EncodedExample> examples, long seed, boolean quiet, Path out) {
+        int[] plan = t.plan(examples.size());
+        List<EncodedExample> repeated = new ArrayList<>(examples.size() * plan[0]);
+        for (int copy = 0; copy < plan[0]; copy++) repeated.addAll(examples);
+        TrainerConfig tc = TrainerConfig.defaults().withLearningRate(t.learningRate()).withEpochs(plan[1]).withBatchSize(t.batchSize())
+                .withSeed(seed).withQuiet(quiet);
+        return new Trainer(model, tc, padId, out).train(repeated, data.devIds);
+    }
+
+    private void finetune() {
+        Classifier fresh = Classifier.fresh(pretrained, data.labels, cfg.seed(), backend, padId, point);
+        Trainer.Result r = train(fresh, cfg.finetune(), data.trainIds, cfg.seed(), false, ws.path("finetune"));
+        Classifier best = Classifier.load(r.bestDir(), backend, padId, point);
+        double test = accuracy(best, data.testIds);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", r.devAccuracy().size());
+        m.put("dev_accuracy", r.devAccuracy());
+        m.put("train_loss", r.trainLoss());
+        m.put("best_epoch", r.bestEpoch());
+        m.put("test_accuracy", test);
+        m.put("majority_test_accuracy", majorityAccuracy());
+        ws.writeJson("finetune.json", m);
+        log(String.format(Locale.ROOT, "fine-tuned: best epoch %d, dev accuracy %.3f, test accuracy %.3f", r.bestEpoch() + 1, r.bestDevAccuracy(), test));
+    }
+
+    /** Test accuracy of always predicting the most frequent training label. */
+    private double majorityAccuracy() {
+        int[] counts = new int[data.labels.size()];
+        for (EncodedExample e : data.trainIds) counts[e.label()]++;
+        int major = 0;
+        for (int c = 1; c < counts.length; c++) if (counts[c] > counts[major]) major = c;
+        int hits = 0;
+        for (EncodedExample e : data.testIds) if (e.label() == major) hits++;
+        return (double) hits / data.testIds.size();
+    }
+
+    private void instanceAttribution(Classifier model) {
+        double[][] hTrain = model.lastHidden(TaskData.ids(data.trainIds)), hTest = model.lastHidden(TaskData.ids(data.testIds));
+        ParameterSubset head = ParameterSubset.select(model.parameters(), ParameterSelector.classificationHead());
+        Tensor w = head.tensors().get(0);
+        // The head-only Hessian of the mean cross-entropy is a mean of (softmax covariance) x h h^T, whose largest
+        // eigenvalue is at most 1/2 |h|^2: a scale above that makes the LiSSA recursion converge.
+        double maxNorm = 0;
+        for (double[] h : hTrain) maxNorm = Math.max(maxNorm, dot(h, h));
+        double scale = 0.55 * maxNorm;
+        PipelineConfig.Methods m = cfg.methods();
+        LissaConfig lissa = new LissaConfig(m.lissaDamping(), scale, 0, m.lissaDepth(), m.lissaBatch(), 1, cfg.seed(), LissaConfig.BatchOrder.SHUFFLED, 10);
+        Map<String, Object> inputs = new LinkedHashMap<>(cfg.describe());
+        InstanceAttribution.Options options = new InstanceAttribution.Options(EnumSet.allOf(InstanceAttribution.Method.class), lissa,
+                InstanceAttribution.Sign.PAPER, inputs, false);
+        new InstanceAttribution(head, new HeadOnlyLoss(w, hTrain, TaskData.labels(data.trainIds)), positions(data.trainIds.size()),
+                new HeadOnlyLoss(w, hTest, TaskData.labels(data.testIds)), positions(data.testIds.size())).run(ws.path("ia"), options);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("parameters", head.describe());
+        info.put("lissa_scale", scale);
+        info.put("lissa_lambda", lissa.lambda());
+        info.put("lissa_depth", m.lissaDepth());
+        ws.writeJson("ia/info.json", info);
+    }
+
+    private void neuronAttribution(Classifier model) {
+        IgOptions options = new IgOptions(cfg.methods().igSteps(), Quadrature.PAPER, point, IgOptions.PREDICTED, IgOptions.LAST);
+        NeuronSelection selection = NeuronSelection.threshold(cfg.methods().naThreshold());
+        // Test instances keep their full attribution rows: the report's heat maps are drawn from them.
+        attributeSplit("na/test.jsonl", "NA test instances", data.testIds, model, options, selection, true);
+        attributeSplit("na/train.jsonl", "NA training instances", data.trainIds, model, options, selection, false);
+    }
+
+    private void attributeSplit(String file, String task, List<EncodedExample> split, Classifier model, IgOptions options,
+                                NeuronSelection selection, boolean keepRows) {
+        boolean[] done = new boolean[split.size()];
+        int[] count = {0};
+        try (RecordLog log = RecordLog.open(ws.path(file), r -> {
+            done[((Number) r.get("id")).intValue()] = true;
+            count[0]++;
+        })) {
+            Progress progress = Progress.start(task, split.size(), count[0], false);
+            for (int i = 0; i < split.size(); i++) {
+                if (done[i]) continue;
+                EncodedExample e = split.get(i);
+                log.append(NeuronAttributor.attribute(model.lm(), i, e.ids(), e.label(), options, selection, keepRows).toRecord());
+                progress.advance();
+            }
+        }
+    }
+
+    private void bridges() {
+        List<NeuronAttribution> train = Results.neurons(ws, "na/train.jsonl", data.trainIds.size());
+        List<NeuronAttribution> test = Results.neurons(ws, "na/test.jsonl", data.testIds.size());
+        NaInstances na = new NaInstances(train);
+        try (RowMatrix m = RowMatrix.open(ws.path("bridge/na_instances"), new RowMatrix.Spec("na_instances", RowMatrix.TEST,
+                positions(test.size()), RowMatrix.TRAIN, positions(train.size()), RowMatrix.DType.F64, Map.of("test_neurons", NaInstances.TEST_NEURONS)))) {
+            for (int t = 0; t < test.size(); t++) if (!m.isDone(t)) m.write(t, na.scores(test.get(t)));
+        }
+        Map<String, Object> iaNeurons = new LinkedHashMap<>();
+        for (Map.Entry<String, InstanceAttribution.Method> e : IA_METHODS.entrySet()) {
+            double[][] ia = Results.ia(ws, e.getValue());
+            List<List<String>> perTest = new ArrayList<>();
+            for (double[] row : ia) perTest.add(IaNeurons.forTest(row, train, cfg.methods().iaNeuronsK()).stream().map(Neuron::toString).toList());
+            iaNeurons.put(e.getKey(), perTest);
+        }
+        ws.writeJson("bridge/ia_neurons.json", iaNeurons);
+    }
+
+    private void neuronFaithfulness(Classifier model) {
+        List<NeuronAttribution> test = Results.neurons(ws, "na/test.jsonl", data.testIds.size());
+        NeuronFaithfulness nf = new NeuronFaithfulness(model, TaskData.ids(data.testIds), 32);
+        int runs = cfg.randomSeeds().length;
+        List<List<Neuron>> naSets = test.stream().map(a -> a.top(cfg.methods().naNeurons())).toList();
+        List<Map<String, Object>> sets = new ArrayList<>();
+        log("neuron faithfulness: NA neurons");
+        sets.add(nf.evaluate("NA", naSets, runs, cfg.seed()).toJson());
+        Map<String, Object> iaNeurons = ws.readObject("bridge/ia_neurons.json");
+        for (String method : IA_METHODS.keySet()) {
+            log("neuron faithfulness: IA-Neurons of " + method);
+            sets.add(nf.evaluate("IA-Neurons (" + method + ")", Results.neuronLists(iaNeurons.get(method)), runs, cfg.seed()).toJson());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("random_runs", runs);
+        out.put("sets", sets);
+        out.put("baseline_probabilities", nf.baseline());
+        if (data.hasGroundTruth()) {
+            log("neuron faithfulness: fact specificity of NA neurons");
+            out.put("specificity", nf.specificity(naSets, data.testFacts, 20, cfg.seed()).toJson());
+        }
+        ws.writeJson("faithfulness/neurons.json", out);
+    }
+
+    private void retraining() {
+        Map<String, double[]> rankings = Results.rankSums(ws, data.trainIds.size());
+        int workers = Math.max(1, cfg.threads());
+        ws.deleteTree("retraining/work"); // folders of retrainings an interruption cut short
+        AtomicInteger jobs = new AtomicInteger();
+        Retraining.Retrainer retrainer = (subset, seed) -> {
+            // One thread per worker: the model is small, and the workers already fill the cores.
+            Backend b = new CpuBackend(1);
+            Classifier fresh = Classifier.fresh(pretrained, data.labels, seed, b, padId, point);
+            if (subset.length == 0) return accuracy(fresh, data.testIds);
+            String work = "retraining/work/" + jobs.incrementAndGet();
+            Trainer.Result r = train(fresh, cfg.retrain(), IntStream.of(subset).mapToObj(data.trainIds::get).toList(), seed, true, ws.path(work));
+            double acc = accuracy(Classifier.load(r.bestDir(), b, padId, point), data.testIds);
+            ws.deleteTree(work);
+            return acc;
+        };
+        Map<String, Object> settings = new LinkedHashMap<>(cfg.describe());
+        Retraining.Result r = Retraining.run(rankings, data.trainIds.size(),
+                new Retraining.Plan(cfg.fractions(), cfg.randomSeeds(), cfg.seed()), retrainer, workers, settings, ws.path("retraining/retraining.jsonl"));
+        Map<String, Object> out = r.toJson();
+        out.put("training", cfg.retrain().describe());
+        ws.writeJson("retraining/result.json", out);
+    }
+
+    private static double accuracy(Classifier model, List<EncodedExample> split) {
+        int hits = 0;
+        int[] labels = TaskData.labels(split);
+        double[][] p = model.probabilities(TaskData.ids(split));
+        for (int i = 0; i < p.length; i++) if (argmax(p[i]) == labels[i]) hits++;
+        return (double) hits / split.size();
+    }
+
+    private void knownAnswer() {
+        KnownAnswerScores scores = new KnownAnswerScores(data.sameFact, data.sameStatement, data.trainIds.size());
+        KnownAnswerScores.Score random = scores.random();
+        List<Map<String, Object>> methods = new ArrayList<>();
+        for (Map.Entry<String, double[][]> e : Results.instanceScores(ws).entrySet()) {
+            KnownAnswerScores.Score s = scores.score(e.getValue());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", e.getKey());
+            m.put("family", e.getKey().equals(NA_INSTANCES) ? "NA" : "IA");
+            m.putAll(s.toJson());
+            m.put("beats_random", s.clearlyBetterThan(random));
+            methods.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("test", data.testIds.size());
+        out.put("methods", methods);
+        out.put("random", random.toJson());
+        ws.writeJson("analysis/known_answer.json", out);
+    }
+
+    private void analyses(Classifier model) {
+        int k = cfg.methods().topK();
+        Map<String, double[][]> scores = Results.instanceScores(ws);
+        List<NeuronAttribution> train = Results.neurons(ws, "na/train.jsonl", data.trainIds.size());
+        List<NeuronAttribution> test = Results.neurons(ws, "na/test.jsonl", data.testIds.size());
+        Map<String, List<int[]>> tops = new LinkedHashMap<>();
+        scores.forEach((name, s) -> tops.put(name, Results.tops(s, k)));
+
+        List<Map<String, Object>> pairs = new ArrayList<>(), uniqueNeurons = new ArrayList<>(), uniqueInstances = new ArrayList<>();
+        for (String ia : IA_METHODS.keySet()) {
+            InstanceOverlap o = InstanceOverlap.of(scores.get(ia), tops.get(NA_INSTANCES), k);
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("ia", ia);
+            p.put("na", NA_INSTANCES);
+            p.put("ia_fraction", o.meanOverIa());
+            p.put("na_fraction", o.meanOverNa());
+            p.put("zero_overlap", o.zeroOverlap());
+            pairs.add(p);
+            IaNeurons.Comparison c = IaNeurons.compare(test, scores.get(ia), train);
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("ia", ia);
+            u.put("na", c.uniqueNa());
+            u.put("ia_count", c.uniqueIa());
+            u.put("shared", c.shared());
+            uniqueNeurons.add(u);
+        }
+        tops.forEach((name, lists) -> {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("method", name);
+            u.put("count", Rankings.uniqueInstances(lists));
+            uniqueInstances.add(u);
+        });
+        Map<String, Object> overlap = new LinkedHashMap<>();
+        overlap.put("k", k);
+        overlap.put("pairs", pairs);
+        overlap.put("unique_instances", uniqueInstances);
+        overlap.put("unique_neurons", uniqueNeurons);
+        ws.writeJson("analysis/overlap.json", overlap);
+        ws.writeJson("analysis/diversity.json", diversity(model));
+    }
+
+    /** Diversity of the most / least influential 10% of each ranking and of random 10% subsets (paper-method 9). */
+    private Map<String, Object> diversity(Classifier model) {
+        double fraction = 0.1;
+        List<int[]> trainSeqs = TaskData.ids(data.trainIds);
+        double[][] hidden = model.lastHidden(trainSeqs), probs = model.probabilities(trainSeqs);
+        int[] labels = TaskData.labels(data.trainIds);
+        Representations reps = new Representations() {
+            public double[] lastHidden(int id) {
+                return hidden[id];
+            }
+
+            public double[] classProbabilities(int id) {
+                return probs[id];
+            }
+
+            public int label(int id) {
+                return labels[id];
+            }
+        };
+        int[][] vocab = new int[data.train.size()][];
+        int[] length = new int[data.train.size()];
+        for (int i = 0; i < vocab.length; i++) {
+            List<String> segs = data.train.get(i).segments();
+            List<Integer> ids = new ArrayList<>();
+            for (int s = 0; s < segs.size(); s++) {
+                int[] t = tokenizer.encode(segs.get(s));
+                length[i] += t.length;
+                if (s < segs.size() - 1 || segs.size() == 1) for (int id : t) ids.add(id);
+            }
+            vocab[i] = ids.stream().mapToInt(Integer::intValue).toArray();
+        }
+        SubsetTokens tokens = new SubsetTokens() {
+            public int[] vocabularyTokens(int id) {
+                return vocab[id];
+            }
+
+            public int length(int id) {
+                return length[id];
+            }
+        };
+        List<Map<String, Object>> subsets = new ArrayList<>();
+        Results.rankSums(ws, data.trainIds.size()).forEach((name, values) -> {
+            subsets.add(diversityRow(name + " most", RetrainingSubsets.most(values, fraction), reps, tokens));
+            subsets.add(diversityRow(name + " least", RetrainingSubsets.least(values, fraction), reps, tokens));
+        });
+        for (long s : cfg.randomSeeds()) subsets.add(diversityRow("random (seed " + s + ")", RetrainingSubsets.random(data.train.size(), fraction, s), reps, tokens));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fraction", fraction);
+        out.put("subsets", subsets);
+        return out;
+    }
+
+    private static Map<String, Object> diversityRow(String name, int[] subset, Representations reps, SubsetTokens tokens) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("size", subset.length);
+        if (subset.length == 0) return m;
+        Diversity d = Diversity.of(subset, reps, tokens);
+        m.put("cos_mean", d.cosineMean());
+        m.put("loss_mean", d.lossMean());
+        m.put("vocab", d.vocabulary());
+        m.put("avg_len", d.meanLength());
+        return m;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private void stage(String name, Runnable body) {
+        int index = stages.size() + 1;
+        double earlier = ws.doneSeconds(name);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("name", name);
+        if (earlier >= 0) {
+            log(String.format(Locale.ROOT, "stage %d %s: done in an earlier run (%s)", index, name, duration(earlier)));
+            record.put("seconds", earlier);
+            record.put("resumed", true);
+        } else {
+            log(String.format(Locale.ROOT, "stage %d %s: starting (%s into the run)", index, name, duration(seconds())));
+            long t0 = System.nanoTime();
+            body.run();
+            double took = (System.nanoTime() - t0) / 1e9;
+            ws.markDone(name, took);
+            log(String.format(Locale.ROOT, "stage %d %s: finished in %s", index, name, duration(took)));
+            record.put("seconds", took);
+            record.put("resumed", false);
+        }
+        stages.add(record);
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : String.format(Locale.ROOT, "%.1fs", seconds);
+    }
+
+    static void log(String line) {
+        System.err.println("[reveal] " + line);
+    }
+
+    private static int[] positions(int n) {
+        return IntStream.range(0, n).toArray();
+    }
+
+    static int argmax(double[] p) {
+        int best = 0;
+        for (int i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+        return best;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+}

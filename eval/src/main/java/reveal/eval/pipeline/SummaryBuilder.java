@@ -1,0 +1,263 @@
+package reveal.eval.pipeline;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import reveal.attribution.bridge.Neuron;
+import reveal.attribution.bridge.NeuronAttribution;
+import reveal.attribution.bridge.NeuronScore;
+import reveal.attribution.bridge.Rankings;
+import reveal.attribution.neuron.InstanceNeurons;
+import reveal.engine.io.Json;
+import reveal.model.arch.FfnPoint;
+import reveal.model.data.Example;
+
+/**
+ * Assembles {@code summary.json} (the report's only input, see {@link reveal.eval.report.RunReport}) from the
+ * stage outputs in the run folder: the sections, the chosen examples, the heat maps, and the headline numbers and
+ * warnings, which are worded here so the report and the summary say the same.
+ */
+final class SummaryBuilder {
+    private static final int EXAMPLE_TOP = 5;
+
+    private final PipelineConfig cfg;
+    private final Workspace ws;
+    private final TaskData data;
+    private final List<Map<String, Object>> stages;
+    private final double wallSeconds;
+    private final FfnPoint point;
+    private final List<String> headline = new ArrayList<>(), warnings = new ArrayList<>();
+
+    SummaryBuilder(PipelineConfig cfg, Workspace ws, TaskData data, List<Map<String, Object>> stages, double wallSeconds, FfnPoint point) {
+        this.point = point;
+        this.cfg = cfg;
+        this.ws = ws;
+        this.data = data;
+        this.stages = stages;
+        this.wallSeconds = wallSeconds;
+    }
+
+    Map<String, Object> build() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("format", "reveal-summary/1");
+        s.put("title", "What " + modelName() + " learned: " + (data.hasGroundTruth() ? "known-answer claim task" : taskName()));
+        Map<String, Object> finetune = ws.readObject("finetune.json");
+        s.put("finetune", finetune);
+        double test = num(finetune.get("test_accuracy")), majority = num(finetune.get("majority_test_accuracy"));
+        headline.add(String.format(Locale.ROOT, "The fine-tuned model reaches test accuracy %.3f (majority class %.3f)", test, majority));
+        if (!(test >= majority + 0.1))
+            warnings.add(String.format(Locale.ROOT, "The fine-tuned model is barely better than always predicting the majority class (test accuracy %.3f vs %.3f):"
+                    + " the attributions below explain a model that has learned little of the task", test, majority));
+        if (exists("analysis/known_answer.json")) s.put("known_answer", knownAnswer());
+        if (exists("faithfulness/neurons.json")) s.put("neuron_faithfulness", neuronFaithfulness());
+        if (exists("retraining/result.json")) s.put("retraining", retraining(num(finetune.get("test_accuracy"))));
+        if (exists("analysis/overlap.json")) s.put("overlap", overlap());
+        if (exists("analysis/diversity.json")) s.put("diversity", ws.readJson("analysis/diversity.json"));
+        List<InstanceNeurons> testNeurons = Results.neuronRecords(ws, "na/test.jsonl", data.testIds.size());
+        s.put("heatmaps", heatmaps(testNeurons));
+        s.put("examples", examples(testNeurons));
+        s.put("run", run());
+        s.put("headline", headline);
+        s.put("warnings", warnings);
+        return s;
+    }
+
+    private String modelName() {
+        return cfg.modelDir() == null ? "stories260K" : cfg.modelDir().getFileName().toString();
+    }
+
+    private String taskName() {
+        return cfg.task().kind() + " task " + cfg.task().train().getFileName();
+    }
+
+    private boolean exists(String relative) {
+        return Files.exists(ws.path(relative));
+    }
+
+    private Map<String, Object> run() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", cfg.modelDir() == null ? "stories260K (embedded, 260K parameters, Llama)" : cfg.modelDir().toString());
+        r.put("task", data.hasGroundTruth() ? "known-answer claims" : taskName());
+        r.put("backend", "cpu, " + cfg.threads() + " thread(s)");
+        r.put("train", data.train.size());
+        r.put("dev", data.dev.size());
+        r.put("test", data.test.size());
+        r.put("seed", cfg.seed());
+        r.put("wall_seconds", wallSeconds);
+        r.put("stages", stages);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        cfg.describe().forEach((k, v) -> settings.put(k, v instanceof String ? v : Json.write(v)));
+        settings.put("neurons (attributed and edited at the last token)", point == FfnPoint.POST
+                ? "FFN neuron outputs, the down projection's input (gated FFN: silu(gate) x up)"
+                : "first FFN projection's outputs before the activation (the paper's)");
+        if (exists("ia/info.json")) {
+            Map<String, Object> ia = ws.readObject("ia/info.json");
+            settings.put("lissa_scale (from the data)", String.format(Locale.ROOT, "%.4g", num(ia.get("lissa_scale"))));
+            settings.put("lissa_lambda = damping x scale", String.format(Locale.ROOT, "%.4g", num(ia.get("lissa_lambda"))));
+        }
+        r.put("settings", settings);
+        return r;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object knownAnswer() {
+        Map<String, Object> ka = new LinkedHashMap<>(ws.readObject("analysis/known_answer.json"));
+        Map<String, Object> random = (Map<String, Object>) ka.get("random");
+        StringBuilder line = new StringBuilder("Known-answer retrieval, precision@k / MRR: ");
+        for (Object o : (List<?>) ka.get("methods")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            line.append(String.format(Locale.ROOT, "%s %.3f / %.3f, ", m.get("name"), num(m.get("precision_at_k")), num(m.get("mrr"))));
+            if (!Boolean.TRUE.equals(m.get("beats_random")))
+                warnings.add(m.get("name") + " does not retrieve the known answer clearly better than random (precision@k "
+                        + f3(m.get("precision_at_k")) + " vs " + f3(random.get("precision_at_k")) + ", MRR " + f3(m.get("mrr")) + " vs " + f3(random.get("mrr")) + ")");
+        }
+        line.append(String.format(Locale.ROOT, "random %.3f / %.3f", num(random.get("precision_at_k")), num(random.get("mrr"))));
+        headline.add(line.toString());
+        Map<String, Object> nf = ws.readObject("faithfulness/neurons.json");
+        if (nf.containsKey("specificity")) {
+            Map<String, Object> sp = (Map<String, Object>) nf.get("specificity");
+            ka.put("specificity", sp);
+            double own = num(((Map<String, Object>) sp.get("own")).get("probability_drop")), other = num(((Map<String, Object>) sp.get("other")).get("probability_drop"));
+            headline.add(String.format(Locale.ROOT, "Suppressing a claim's NA neurons lowers its predicted-class probability by %.3f, and that of claims about other facts by %.3f", own, other));
+            if (!(own > other)) warnings.add("A claim's NA neurons do not affect it more than claims about other facts (drop " + f3(own) + " vs " + f3(other) + ")");
+        }
+        return ka;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object neuronFaithfulness() {
+        Map<String, Object> nf = new LinkedHashMap<>(ws.readObject("faithfulness/neurons.json"));
+        nf.remove("specificity");
+        nf.remove("baseline_probabilities");
+        for (Object o : (List<?>) nf.get("sets")) {
+            Map<String, Object> set = (Map<String, Object>) o;
+            for (Object mo : (List<?>) set.get("modes")) {
+                Map<String, Object> mode = (Map<String, Object>) mo;
+                if (!"suppress".equals(mode.get("mode"))) continue;
+                Map<String, Object> rc = (Map<String, Object>) ((Map<String, Object>) mode.get("random")).get("change_rate");
+                double real = num(mode.get("change_rate")), mean = num(rc.get("mean")), std = num(rc.get("std"));
+                if (set.get("name").equals("NA"))
+                    headline.add(String.format(Locale.ROOT, "Suppressing each test instance's NA neurons changes %.1f%% of predictions (random neurons: %.1f%% ± %.1f%%)",
+                            100 * real, 100 * mean, 100 * std));
+                if (!(real > mean + std))
+                    warnings.add(String.format(Locale.ROOT, "Suppressing the %s neurons changes no more predictions than random neurons (%.1f%% vs %.1f%% ± %.1f%%)",
+                            set.get("name"), 100 * real, 100 * mean, 100 * std));
+            }
+        }
+        return nf;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object retraining(double fullAccuracy) {
+        Map<String, Object> rt = new LinkedHashMap<>(ws.readObject("retraining/result.json"));
+        rt.put("full_accuracy", fullAccuracy);
+        List<?> random = (List<?>) ((Map<String, Object>) rt.get("random")).get("accuracy");
+        double randomFirst = num(((Map<String, Object>) random.get(0)).get("mean"));
+        double fraction = ((List<Number>) rt.get("fractions")).get(0).doubleValue();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "Re-fine-tuned on the most influential %.0f%%: ", 100 * fraction));
+        for (Object o : (List<?>) rt.get("methods")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            double most = num(((List<?>) m.get("most")).get(0)), least = num(((List<?>) m.get("least")).get(0));
+            line.append(String.format(Locale.ROOT, "%s %.3f, ", m.get("name"), most));
+            if (!(most > randomFirst && most > least))
+                warnings.add(String.format(Locale.ROOT, "Retraining on %s's most influential %.0f%% (accuracy %.3f) is not better than on random (%.3f) and least influential (%.3f) subsets",
+                        m.get("name"), 100 * fraction, most, randomFirst, least));
+        }
+        line.append(String.format(Locale.ROOT, "random %.3f (test accuracy)", randomFirst));
+        headline.add(line.toString());
+        return rt;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object overlap() {
+        Map<String, Object> ov = ws.readObject("analysis/overlap.json");
+        StringBuilder line = new StringBuilder("Top-" + ov.get("k") + " overlap of IA with NA-Instances: ");
+        List<String> parts = new ArrayList<>();
+        for (Object o : (List<?>) ov.get("pairs")) {
+            Map<String, Object> p = (Map<String, Object>) o;
+            parts.add(String.format(Locale.ROOT, "%s %.3f", p.get("ia"), num(p.get("ia_fraction"))));
+        }
+        headline.add(line.append(String.join(", ", parts)).toString());
+        return ov;
+    }
+
+    /** Mean attribution per neuron over the test set, and how often each neuron is selected. */
+    private List<Object> heatmaps(List<InstanceNeurons> test) {
+        double[][] first = test.get(0).rows();
+        if (first == null) return List.of();
+        int layers = first.length, width = first[0].length;
+        double[][] mean = new double[layers][width], selected = new double[layers][width];
+        for (InstanceNeurons r : test) {
+            for (int l = 0; l < layers; l++) for (int j = 0; j < width; j++) mean[l][j] += r.rows()[l][j] / test.size();
+            for (NeuronScore n : r.selected().neurons()) selected[n.layer()][n.neuron()] += 1.0 / test.size();
+        }
+        List<Object> out = new ArrayList<>();
+        out.add(Map.of("name", "Mean NA attribution over the test set", "values", mean,
+                "caption", "Integrated-gradients attribution of every FFN neuron (at the last token) to the predicted class's probability, averaged over the "
+                        + test.size() + " test instances; red raises the prediction, blue lowers it."));
+        out.add(Map.of("name", "Share of test instances selecting each neuron", "values", selected,
+                "caption", "How often each neuron passes the NA selection (attribution above " + cfg.methods().naThreshold() + " x the instance's maximum)."));
+        return out;
+    }
+
+    /** A few test instances (each class represented) with each ranking's top training instances. */
+    private List<Object> examples(List<InstanceNeurons> testNeurons) {
+        Map<String, double[][]> scores = Results.instanceScores(ws);
+        List<NeuronAttribution> train = Results.neurons(ws, "na/train.jsonl", data.trainIds.size());
+        List<Object> out = new ArrayList<>();
+        for (int t : chosenExamples()) {
+            NeuronAttribution na = testNeurons.get(t).selected();
+            Set<Neuron> own = new HashSet<>();
+            for (NeuronScore n : na.neurons()) own.add(n.key());
+            Map<String, Object> e = new LinkedHashMap<>();
+            Example ex = data.test.get(t);
+            e.put("id", ex.id());
+            e.put("text", TaskData.text(ex));
+            e.put("gold", data.labels.get(ex.label()));
+            e.put("predicted", data.labels.get(na.predicted()));
+            e.put("neurons", na.top(5).stream().map(Neuron::toString).toList());
+            List<Object> methods = new ArrayList<>();
+            scores.forEach((name, s) -> {
+                List<Object> top = new ArrayList<>();
+                for (int z : Rankings.top(s[t], EXAMPLE_TOP)) {
+                    Example tr = data.train.get(z);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", tr.id());
+                    row.put("text", TaskData.text(tr));
+                    row.put("label", data.labels.get(tr.label()));
+                    row.put("score", s[t][z]);
+                    row.put("shared", train.get(z).ranked().stream().map(NeuronScore::key).filter(own::contains).limit(5).map(Neuron::toString).toList());
+                    if (data.hasGroundTruth()) row.put("same_fact", data.sameFact.get(t).contains(z));
+                    top.add(row);
+                }
+                methods.add(Map.of("name", name, "top", top));
+            });
+            e.put("methods", methods);
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** The first test instance of each gold class, then the next ones in order, up to the configured number. */
+    private List<Integer> chosenExamples() {
+        List<Integer> chosen = new ArrayList<>();
+        Set<Integer> classes = new HashSet<>();
+        for (int t = 0; t < data.test.size() && chosen.size() < cfg.examples(); t++)
+            if (classes.add(data.test.get(t).label())) chosen.add(t);
+        for (int t = 0; t < data.test.size() && chosen.size() < cfg.examples(); t++) if (!chosen.contains(t)) chosen.add(t);
+        return chosen;
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static String f3(Object o) {
+        return String.format(Locale.ROOT, "%.3f", num(o));
+    }
+}

@@ -1,0 +1,133 @@
+package reveal.eval.faithfulness;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import reveal.attribution.bridge.Neuron;
+import reveal.engine.Tensor;
+import reveal.engine.reference.ReferenceBackend;
+import reveal.model.arch.FfnHook;
+import reveal.model.arch.FfnPoint;
+
+class NeuronFaithfulnessTest {
+
+    /**
+     * A two-class model with fixed activations per token id: logit(class 0) = (sum of every layer's edited
+     * activations at the last token) - 0.5, logit(class 1) = 0. The edits go through the real hook interface.
+     */
+    static final class LinearToy implements NeuronFaithfulness.Model {
+        final double[][][] activations; // [token id][layer][neuron]
+
+        LinearToy(double[][][] activations) {
+            this.activations = activations;
+        }
+
+        public int layers() {
+            return activations[0].length;
+        }
+
+        public int ffnWidth() {
+            return activations[0][0].length;
+        }
+
+        public FfnPoint point() {
+            return FfnPoint.PRE;
+        }
+
+        public double[][] probabilities(List<int[]> batch, FfnHook hook) {
+            int b = batch.size(), w = ffnWidth();
+            double[] logit = new double[b];
+            int[] last = new int[b];
+            for (int r = 0; r < b; r++) last[r] = batch.get(r).length - 1;
+            int length = batch.get(0).length;
+            for (int l = 0; l < layers(); l++) {
+                double[] v = new double[b * length * w];
+                for (int r = 0; r < b; r++)
+                    for (int t = 0; t < length; t++)
+                        System.arraycopy(activations[batch.get(r)[t]][l], 0, v, (r * length + t) * w, w);
+                Tensor value = Tensor.of(ReferenceBackend.INSTANCE, v, b, length, w);
+                FfnHook.Span span = new FfnHook.Span(0, length, last);
+                Tensor edited = hook.apply(l, FfnPoint.PRE, value, span);
+                assertSame(value, hook.apply(l, FfnPoint.POST, value, span), "only the attributed hook point is edited");
+                double[] e = edited.toDoubleArray();
+                for (int r = 0; r < b; r++) for (int i = 0; i < w; i++) logit[r] += e[(r * length + last[r]) * w + i];
+            }
+            double[][] p = new double[b][];
+            for (int r = 0; r < b; r++) {
+                double p0 = 1 / (1 + Math.exp(-(logit[r] - 0.5)));
+                p[r] = new double[] {p0, 1 - p0};
+            }
+            return p;
+        }
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    // Token 0 = instance A, token 1 = instance B, token 2 = a neutral earlier token (all zeros but one neuron).
+    static final double[][][] ACTS = {
+        {{2, 0, 0}, {0, 0, 0}},
+        {{0, 1, 0}, {0, 0, 1}},
+        {{9, 9, 9}, {9, 9, 9}}};
+
+    @Test
+    void suppressEnhanceAndSufficiencyEditOnlyTheLastToken() {
+        LinearToy toy = new LinearToy(ACTS);
+        // The earlier token 2 carries large activations: an edit there would show, but only the last token counts.
+        List<int[]> tests = List.of(new int[] {2, 0}, new int[] {2, 1});
+        NeuronFaithfulness nf = new NeuronFaithfulness(toy, tests, 1);
+        assertArrayEquals(new double[] {sigmoid(1.5), 1 - sigmoid(1.5)}, nf.baseline()[0], 1e-12);
+        List<List<Neuron>> sets = List.of(List.of(new Neuron(0, 0)), List.of(new Neuron(1, 2), new Neuron(1, 2)));
+
+        BlockingEffect suppress = nf.effect(sets, NeuronSetEdit.Mode.SUPPRESS);
+        // A: 1.5 -> -0.5 flips; B: 1.5 -> 0.5 keeps class 0.
+        assertEquals(0.5, suppress.changeRate(), 1e-12);
+        assertEquals(((sigmoid(1.5) - sigmoid(-0.5)) + (sigmoid(1.5) - sigmoid(0.5))) / 2, suppress.probabilityDrop(), 1e-12);
+
+        BlockingEffect enhance = nf.effect(sets, NeuronSetEdit.Mode.ENHANCE);
+        // A: 3.5; B: 2.5 (the duplicate neuron is doubled once).
+        assertEquals(0, enhance.changeRate());
+        assertEquals(((sigmoid(1.5) - sigmoid(3.5)) + (sigmoid(1.5) - sigmoid(2.5))) / 2, enhance.probabilityDrop(), 1e-12);
+
+        BlockingEffect sufficiency = nf.effect(sets, NeuronSetEdit.Mode.SUFFICIENCY);
+        // A keeps its only active neuron (1.5); B keeps (1,2) and loses (0,1): 0.5.
+        assertEquals(0, sufficiency.changeRate());
+        assertEquals((0 + (sigmoid(1.5) - sigmoid(0.5))) / 2, sufficiency.probabilityDrop(), 1e-12);
+    }
+
+    @Test
+    void randomControlsAreSeededAndSummarised() {
+        LinearToy toy = new LinearToy(ACTS);
+        NeuronFaithfulness nf = new NeuronFaithfulness(toy, List.of(new int[] {0}, new int[] {1}), 2);
+        List<List<Neuron>> sets = List.of(List.of(new Neuron(0, 0)), List.of(new Neuron(1, 2)));
+        NeuronFaithfulness.SetResult a = nf.evaluate("NA", sets, 3, 42), b = nf.evaluate("NA", sets, 3, 42);
+        assertEquals(1.0, a.meanSize());
+        assertEquals(List.of(NeuronSetEdit.Mode.SUPPRESS, NeuronSetEdit.Mode.ENHANCE, NeuronSetEdit.Mode.SUFFICIENCY), a.modes().stream().map(NeuronFaithfulness.ModeResult::mode).toList());
+        for (int m = 0; m < 3; m++) {
+            NeuronFaithfulness.ModeResult r = a.modes().get(m);
+            assertEquals(3, r.randomDrop().runs().length);
+            assertEquals((r.randomDrop().runs()[0] + r.randomDrop().runs()[1] + r.randomDrop().runs()[2]) / 3, r.randomDrop().mean(), 1e-12);
+            assertArrayEquals(r.randomDrop().runs(), b.modes().get(m).randomDrop().runs());
+        }
+        // Each random control run is exactly the effect of the seeded random sets.
+        BlockingEffect first = nf.effect(RandomNeurons.like(sets, 2, 3, 42), NeuronSetEdit.Mode.SUPPRESS);
+        assertEquals(first.probabilityDrop(), a.modes().get(0).randomDrop().runs()[0], 1e-15);
+    }
+
+    @Test
+    void specificityComparesTheOwnInstanceWithOtherFacts() {
+        LinearToy toy = new LinearToy(ACTS);
+        NeuronFaithfulness nf = new NeuronFaithfulness(toy, List.of(new int[] {0}, new int[] {1}), 8);
+        List<List<Neuron>> sets = List.of(List.of(new Neuron(0, 0)), List.of(new Neuron(1, 2)));
+        NeuronFaithfulness.Specificity s = nf.specificity(sets, List.of("Lily:pet", "Tim:job"), 5, 1);
+        assertEquals(2, s.own().instances());
+        assertEquals(0.5, s.own().changeRate(), 1e-12);
+        // A's neuron (0,0) is silent in B, and B's (1,2) is silent in A: no effect on the other fact.
+        assertEquals(0, s.other().probabilityDrop(), 1e-12);
+        assertEquals(0, s.other().changeRate(), 1e-12);
+    }
+}
