@@ -32,28 +32,35 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
+        int code = run(argv, System.out, System.err);
+        System.out.flush();
+        if (code != 0) System.exit(code);
+    }
+
+    /** Runs one command; returns the process exit code (0 ok, 1 failure, 2 usage error) instead of exiting. */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
         Map<String, Command> commands = commands();
         if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help")) {
-            System.err.println("usage: ./reveal <command> [options]\n\ncommands:");
-            commands.forEach((name, cmd) -> System.err.println("  " + cmd.usage()));
-            System.exit(argv.length == 0 ? 2 : 0);
+            err.println("usage: ./reveal <command> [options]\n\ncommands:");
+            commands.forEach((name, cmd) -> err.println("  " + cmd.usage()));
+            return argv.length == 0 ? 2 : 0;
         }
         Command cmd = commands.get(argv[0]);
         if (cmd == null) {
-            System.err.println("reveal: unknown command '" + argv[0] + "'; commands: " + String.join(", ", commands.keySet()));
-            System.exit(2);
+            err.println("reveal: unknown command '" + argv[0] + "'; commands: " + String.join(", ", commands.keySet()));
+            return 2;
         }
         try {
-            Args args = new Args(argv, 1);
-            cmd.run(args, System.out);
-            System.out.flush();
+            cmd.run(new Args(argv, 1), out);
+            out.flush();
+            return 0;
         } catch (Args.UsageException e) {
-            System.err.println("reveal " + argv[0] + ": " + e.getMessage() + "\nusage: " + cmd.usage());
-            System.exit(2);
+            err.println("reveal " + argv[0] + ": " + e.getMessage() + "\nusage: " + cmd.usage());
+            return 2;
         } catch (Exception e) {
-            System.err.println("reveal " + argv[0] + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            if (System.getenv("REVEAL_DEBUG") != null) e.printStackTrace();
-            System.exit(1);
+            err.println("reveal " + argv[0] + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (System.getenv("REVEAL_DEBUG") != null) e.printStackTrace(err);
+            return 1;
         }
     }
 }

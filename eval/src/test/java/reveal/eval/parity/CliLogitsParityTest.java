@@ -1,5 +1,6 @@
 package reveal.eval.parity;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static reveal.eval.parity.Fixtures.K_FLOAT32;
 import static reveal.eval.parity.Fixtures.assertClose;
 import static reveal.eval.parity.Fixtures.maxAbs;
@@ -49,14 +50,10 @@ class CliLogitsParityTest {
 
     /** Runs the command in this JVM (so the OpenCL programs are reused) and reads its JSON from stdout. */
     private static double[] logits(String dir, String ids, String device) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            Main.main(new String[] {"logits", "--model", Fixtures.folder(dir).toString(), "--ids", ids, "--device", device});
-        } finally {
-            System.setOut(stdout);
-        }
+        ByteArrayOutputStream captured = new ByteArrayOutputStream(), errors = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"logits", "--model", Fixtures.folder(dir).toString(), "--ids", ids, "--device", device},
+                new PrintStream(captured, true, StandardCharsets.UTF_8), new PrintStream(errors, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, "logits --device " + device + " failed: " + errors.toString(StandardCharsets.UTF_8));
         Map<String, Object> out = Json.parseObject(captured.toString(StandardCharsets.UTF_8));
         return Json.flatten(out.get("logits"));
     }
