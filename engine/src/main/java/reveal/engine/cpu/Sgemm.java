@@ -41,10 +41,10 @@ public final class Sgemm {
     checkMatrix(transB ? "B (transposed, n x k)" : "B (k x n)", b, bOff, ldb, transB ? n : k, transB ? k : n);
     Problem p = new Problem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     long work = (long) m * n * k;
+    int usable = (int) Math.max(1, Math.min(threads, work / WORK_PER_THREAD));
     if (work < DIRECT_MAX_WORK || m == 1 || n == 1) {
-      SgemmDirect.multiply(p);
+      SgemmDirect.multiply(p, usable);
     } else {
-      int usable = (int) Math.max(1, Math.min(threads, work / WORK_PER_THREAD));
       SgemmBlocked.multiply(p, usable);
     }
   }

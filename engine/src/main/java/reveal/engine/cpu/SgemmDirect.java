@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SGEMM straight from the caller's arrays, for products too small or too thin (m == 1 or n == 1) to repay
- * packing. When op(B)'s rows are contiguous and at least a vector wide, each C row gets one axpy per p;
- * otherwise each C element is a dot product, vectorised when op(A)'s row and op(B)'s column are contiguous.
+ * packing. When op(B)'s rows are contiguous and the block is at least a vector wide, each C row gets one axpy
+ * per p; otherwise each C element is a dot product, vectorised when op(A)'s row and op(B)'s column are
+ * contiguous.
  */
 final class SgemmDirect {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -14,24 +15,50 @@ final class SgemmDirect {
 
   private SgemmDirect() {}
 
-  static void multiply(Sgemm.Problem g) {
-    Sgemm.scale(g.c(), g.cOff(), g.ldc(), g.m(), g.n(), g.beta());
-    boolean axpyRows = !g.transB() && g.n() >= VL;
+  /**
+   * Splits C along its longer side into chunks that the threads take on demand; as every element is computed
+   * the same way whichever chunk holds it, the result does not depend on the thread count.
+   */
+  static void multiply(Sgemm.Problem g, int threads) {
+    boolean byRows = g.m() >= g.n();
+    // Column chunks are whole 64-byte lines of C, so that threads never write the same cache line.
+    int unit = byRows ? 1 : 16;
+    int units = ceilDiv(byRows ? g.m() : g.n(), unit);
+    int parts = Math.min(units, threads == 1 ? 1 : SgemmBlocked.CHUNKS_PER_THREAD * threads);
+    GemmPool.forEach(threads, parts, part -> {
+      int from = (int) ((long) units * part / parts) * unit;
+      int to = (int) Math.min((long) units * (part + 1) / parts * unit, byRows ? g.m() : g.n());
+      if (byRows) {
+        multiplyBlock(g, from, to, 0, g.n());
+      } else {
+        multiplyBlock(g, 0, g.m(), from, to);
+      }
+    });
+  }
+
+  /** C[i0..i1, j0..j1] on the calling thread. */
+  private static void multiplyBlock(Sgemm.Problem g, int i0, int i1, int j0, int j1) {
+    boolean axpyRows = !g.transB() && j1 - j0 >= VL;
     int aStride = g.transA() ? g.lda() : 1;
     int bStride = g.transB() ? 1 : g.ldb();
-    for (int i = 0; i < g.m(); i++) {
+    for (int i = i0; i < i1; i++) {
       int cRow = g.cOff() + i * g.ldc();
+      Sgemm.scale(g.c(), cRow + j0, 0, 1, j1 - j0, g.beta());
       if (axpyRows) {
         for (int p = 0; p < g.k(); p++) {
-          axpy(g.alpha() * g.a()[g.aIndex(i, p)], g.b(), g.bIndex(p, 0), g.c(), cRow, g.n());
+          axpy(g.alpha() * g.a()[g.aIndex(i, p)], g.b(), g.bIndex(p, j0), g.c(), cRow + j0, j1 - j0);
         }
       } else {
-        for (int j = 0; j < g.n(); j++) {
+        for (int j = j0; j < j1; j++) {
           float sum = dot(g.a(), g.aIndex(i, 0), aStride, g.b(), g.bIndex(0, j), bStride, g.k());
           g.c()[cRow + j] += g.alpha() * sum;
         }
       }
     }
+  }
+
+  private static int ceilDiv(int x, int y) {
+    return (x + y - 1) / y;
   }
 
   /** y[yOff ..+ n] += s * x[xOff ..+ n]. */
