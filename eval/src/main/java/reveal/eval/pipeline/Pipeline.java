@@ -30,7 +30,6 @@ import reveal.attribution.instance.LissaConfig;
 import reveal.attribution.instance.ParameterSelector;
 import reveal.attribution.instance.ParameterSubset;
 import reveal.attribution.neuron.IgOptions;
-import reveal.attribution.neuron.InstanceNeurons;
 import reveal.attribution.neuron.NeuronAttributor;
 import reveal.attribution.neuron.NeuronSelection;
 import reveal.attribution.neuron.Quadrature;
@@ -170,12 +169,9 @@ public final class Pipeline {
 
     /** Fine-tunes {@code model} on {@code examples} as {@code t} says, choosing the best epoch on the dev split. */
     private Trainer.Result train(Classifier model, PipelineConfig.Training t, List<EncodedExample> examples, long seed, boolean quiet, Path out) {
-        int[] plan = t.plan(examples.size());
-        List<EncodedExample> repeated = new ArrayList<>(examples.size() * plan[0]);
-        for (int copy = 0; copy < plan[0]; copy++) repeated.addAll(examples);
-        TrainerConfig tc = TrainerConfig.defaults().withLearningRate(t.learningRate()).withEpochs(plan[1]).withBatchSize(t.batchSize())
-                .withSeed(seed).withQuiet(quiet);
-        return new Trainer(model, tc, padId, out).train(repeated, data.devIds);
+        TrainerConfig tc = TrainerConfig.defaults().withLearningRate(t.learningRate()).withEpochs(t.epochsFor(examples.size()))
+                .withBatchSize(t.batchSize()).withSeed(seed).withQuiet(quiet);
+        return new Trainer(model, tc, padId, out).train(examples, data.devIds);
     }
 
     private void finetune() {

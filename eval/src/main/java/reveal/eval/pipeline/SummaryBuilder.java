@@ -2,18 +2,19 @@ package reveal.eval.pipeline;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import reveal.attribution.bridge.Neuron;
 import reveal.attribution.bridge.NeuronAttribution;
 import reveal.attribution.bridge.NeuronScore;
 import reveal.attribution.bridge.Rankings;
 import reveal.attribution.neuron.InstanceNeurons;
-import reveal.engine.io.Json;
 import reveal.model.arch.FfnPoint;
 import reveal.model.data.Example;
 
@@ -91,15 +92,34 @@ final class SummaryBuilder {
         r.put("wall_seconds", wallSeconds);
         r.put("stages", stages);
         Map<String, Object> settings = new LinkedHashMap<>();
-        cfg.describe().forEach((k, v) -> settings.put(k, v instanceof String ? v : Json.write(v)));
+        Map<String, Object> d = cfg.describe();
+        PipelineConfig.Task task = cfg.task();
+        PipelineConfig.Methods m = cfg.methods();
+        settings.put("model", d.get("model"));
+        settings.put("tokenizer", d.get("tokenizer"));
+        settings.put("task", d.get("task"));
+        if (task.maxTrain() + task.maxDev() + task.maxTest() > 0)
+            settings.put("instances kept (train, dev, test; 0 = all)", task.maxTrain() + ", " + task.maxDev() + ", " + task.maxTest());
+        settings.put("tokens per instance at most", String.valueOf(cfg.maxLen()));
+        settings.put("fine-tuning", cfg.finetune().describe());
+        settings.put("retraining", cfg.retrain().describe());
+        settings.put("retraining subset sizes", Arrays.stream(cfg.fractions()).mapToObj(f -> Math.round(100 * f) + "%").collect(Collectors.joining(", ")));
+        settings.put("random seeds (subsets and neuron controls)", Arrays.stream(cfg.randomSeeds()).mapToObj(String::valueOf).collect(Collectors.joining(", ")));
         settings.put("neurons (attributed and edited at the last token)", point == FfnPoint.POST
                 ? "FFN neuron outputs, the down projection's input (gated FFN: silu(gate) x up)"
                 : "first FFN projection's outputs before the activation (the paper's)");
+        settings.put("integrated-gradient steps", String.valueOf(m.igSteps()));
+        settings.put("NA selection", "attribution above " + m.naThreshold() + " x the instance's largest");
+        settings.put("NA neurons per test instance in the neuron tests", "top " + m.naNeurons());
+        settings.put("IA-Neurons", "top neuron of each of the top " + m.iaNeuronsK() + " training instances");
+        settings.put("top-k of the overlap and unique-instance counts", String.valueOf(m.topK()));
+        String lissa = "damping " + m.lissaDamping() + ", depth " + m.lissaDepth() + ", " + m.lissaBatch() + " instances per Hessian-vector product";
         if (exists("ia/info.json")) {
             Map<String, Object> ia = ws.readObject("ia/info.json");
-            settings.put("lissa_scale (from the data)", String.format(Locale.ROOT, "%.4g", num(ia.get("lissa_scale"))));
-            settings.put("lissa_lambda = damping x scale", String.format(Locale.ROOT, "%.4g", num(ia.get("lissa_lambda"))));
+            lissa += String.format(Locale.ROOT, ", scale %.4g (from the data), so lambda = damping x scale = %.4g", num(ia.get("lissa_scale")), num(ia.get("lissa_lambda")));
         }
+        settings.put("LiSSA (classification head only)", lissa);
+        settings.put("seed", String.valueOf(cfg.seed()));
         r.put("settings", settings);
         return r;
     }
@@ -122,8 +142,11 @@ final class SummaryBuilder {
         if (nf.containsKey("specificity")) {
             Map<String, Object> sp = (Map<String, Object>) nf.get("specificity");
             ka.put("specificity", sp);
-            double own = num(((Map<String, Object>) sp.get("own")).get("probability_drop")), other = num(((Map<String, Object>) sp.get("other")).get("probability_drop"));
-            headline.add(String.format(Locale.ROOT, "Suppressing a claim's NA neurons lowers its predicted-class probability by %.3f, and that of claims about other facts by %.3f", own, other));
+            Map<String, Object> ownEffect = (Map<String, Object>) sp.get("own"), otherEffect = (Map<String, Object>) sp.get("other");
+            double own = num(ownEffect.get("probability_drop")), other = num(otherEffect.get("probability_drop"));
+            headline.add(String.format(Locale.ROOT, "Suppressing a claim's own NA neurons changes %.1f%% of those predictions (mean probability drop %.3f);"
+                    + " on claims about other facts it changes %.1f%% (drop %.3f)", 100 * num(ownEffect.get("change_rate")), own,
+                    100 * num(otherEffect.get("change_rate")), other));
             if (!(own > other)) warnings.add("A claim's NA neurons do not affect it more than claims about other facts (drop " + f3(own) + " vs " + f3(other) + ")");
         }
         return ka;
@@ -165,7 +188,7 @@ final class SummaryBuilder {
             double most = num(((List<?>) m.get("most")).get(0)), least = num(((List<?>) m.get("least")).get(0));
             line.append(String.format(Locale.ROOT, "%s %.3f, ", m.get("name"), most));
             if (!(most > randomFirst && most > least))
-                warnings.add(String.format(Locale.ROOT, "Retraining on %s's most influential %.0f%% (accuracy %.3f) is not better than on random (%.3f) and least influential (%.3f) subsets",
+                warnings.add(String.format(Locale.ROOT, "Retraining on %s's most influential %.0f%% (test accuracy %.3f) does not beat both the random (%.3f) and the least influential (%.3f) subsets",
                         m.get("name"), 100 * fraction, most, randomFirst, least));
         }
         line.append(String.format(Locale.ROOT, "random %.3f (test accuracy)", randomFirst));

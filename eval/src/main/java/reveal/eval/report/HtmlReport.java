@@ -100,7 +100,7 @@ public final class HtmlReport {
                 + "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n"
                 + "h1{font-size:1.7em;border-bottom:2px solid #333;padding-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc}\n"
                 + "table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.25em .6em;vertical-align:top}\n"
-                + "th{background:#f2f2f2;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3em 0}\n"
+                + "th{background:#f2f2f2;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{text-align:left;font-weight:bold;padding:.3em 0}\n"
                 + "figure{margin:1em 0}figcaption{font-size:.9em;color:#555;max-width:640px}svg{max-width:100%;height:auto}\n"
                 + ".warn{background:#fff3cd;border-left:4px solid #e0a800;padding:.5em 1em;margin:1em 0}.note{background:#e8f4fd;border-left:4px solid #1f77b4;padding:.5em 1em;margin:1em 0}\n"
                 + "nav ol{columns:2;column-gap:3em}nav li{margin-left:.4em}code{background:#f4f4f4;padding:0 .2em}.row{display:flex;flex-wrap:wrap;gap:1em}.row>div{flex:1 1 440px;min-width:0}\n"

@@ -274,7 +274,7 @@ public final class RunReport {
                         "Unique neurons (NA: each test instance's top neuron; IA: the top neuron of its top-1 IA instance)");
         }
         if (div.present()) {
-            r.paragraph("Diversity of the top " + Summary.pct(div.get("fraction").num()) + " subsets (and random subsets): mean pairwise cosine similarity "
+            r.paragraph("Diversity of the most and least influential " + Math.round(100 * div.get("fraction").num()) + "% of each ranking (and random subsets): mean pairwise cosine similarity "
                     + "of the fine-tuned model's last-token final hidden states (lower = more diverse), mean loss, distinct tokens and mean length.");
             List<List<String>> rows = new ArrayList<>();
             for (Summary d : div.get("subsets").list())

@@ -40,8 +40,8 @@ public final class Svg {
     /** Tick labels with the decimals the step needs, the same for every tick of an axis (0.5, 1.0, 1.5). */
     static String tickLabel(double v, double step) {
         int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
-        if (Math.abs(v) < step * 1e-6) v = 0;
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return s.matches("-0\\.?0*") ? s.substring(1) : s; // a value that rounds to zero has no sign
     }
 
     private static String trimZeros(String s) {
@@ -122,9 +122,13 @@ public final class Svg {
         double xlo = x[0], xhi = x[x.length - 1];
         if (xhi == xlo) xhi = xlo + 1;
         yAxis(sb, yr[0], yr[1], yLabel);
-        for (double xv : x) {
-            double px = L + (xv - xlo) / (xhi - xlo) * (W - R - L - 20) + 10;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", px, H - B + 16, fmt(xv)));
+        // Every point gets a tick; labels are thinned to one per 32 pixels so they never run into each other.
+        int every = (int) Math.ceil(32.0 * x.length / (W - R - L - 20));
+        for (int i = 0; i < x.length; i++) {
+            double px = L + (x[i] - xlo) / (xhi - xlo) * (W - R - L - 20) + 10;
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#333\"/>", px, px, H - B, H - B + 4));
+            if (i % Math.max(1, every) == 0 || i == x.length - 1 && every <= 1)
+                sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", px, H - B + 17, fmt(x[i])));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>", (L + W - R) / 2, H - 10, esc(xLabel)));
         for (Series s : series) {
@@ -208,8 +212,9 @@ public final class Svg {
     }
 
     /**
-     * A heat map of rows (e.g. layers) by columns (e.g. neurons), diverging colours around zero, with a colour bar.
-     * Wide rows are max-pooled by absolute value into at most {@code maxColumns} bins so that peaks stay visible.
+     * A heat map of rows (e.g. layers) by columns (e.g. neurons), with a colour bar: diverging blue-white-red around
+     * zero when values of both signs occur, white to red when none is negative. Wide rows are max-pooled by absolute
+     * value into at most {@code maxColumns} bins so that peaks stay visible.
      */
     public static String heatMap(String title, String rowLabel, String columnLabel, double[][] values, int maxColumns) {
         int rows = values.length, cols = 0;
@@ -218,37 +223,52 @@ public final class Svg {
         int bins = Math.min(cols, maxColumns);
         double[][] binned = new double[rows][bins];
         double absMax = 0;
+        boolean negative = false;
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < values[r].length; c++) {
                 int b = (int) ((long) c * bins / cols);
                 if (Math.abs(values[r][c]) > Math.abs(binned[r][b])) binned[r][b] = values[r][c];
                 absMax = Math.max(absMax, Math.abs(values[r][c]));
+                negative |= values[r][c] < 0;
             }
         }
         if (absMax == 0) absMax = 1;
-        int w = 640, h = 60 + rows * 18 + 40, left = 70, plotW = w - left - 90;
+        int rowH = 22, top = 30, left = 70, w = 900, plotW = w - left - 100, plotH = rows * rowH, h = top + plotH + 50;
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\" font-family=\"sans-serif\" font-size=\"12\">", w, h, w, h, esc(title)));
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>", left, esc(title)));
         double cw = (double) plotW / bins;
         for (int r = 0; r < rows; r++) {
-            int y = 30 + r * 18;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" dominant-baseline=\"middle\">%s %d</text>", left - 6, y + 8, esc(rowLabel), r));
+            int y = top + r * rowH;
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" dominant-baseline=\"middle\">%s %d</text>", left - 6, y + rowH / 2, esc(rowLabel), r));
             for (int b = 0; b < bins; b++) {
-                sb.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"17\" fill=\"%s\"/>", left + b * cw, y, cw + 0.3, diverging(binned[r][b] / absMax)));
+                sb.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"/>", left + b * cw, y, cw + 0.3, rowH - 1,
+                        colour(binned[r][b] / absMax, negative)));
             }
         }
-        int axisY = 30 + rows * 18 + 14;
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">0</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>", left, axisY, left + plotW, axisY, cols - 1));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s (%d per cell, strongest shown)</text>", left + plotW / 2, axisY + 16, esc(columnLabel), (cols + bins - 1) / bins));
-        int cbx = left + plotW + 20;
-        for (int i = 0; i <= 20; i++) {
-            double v = 1 - i / 10.0;
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"%d\" fill=\"%s\"/>", cbx, 30 + i * (rows * 18) / 21, (rows * 18) / 21 + 1, diverging(v)));
+        sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>", left, top, plotW, plotH - 1));
+        int axisY = top + plotH;
+        for (double t : ticks(0, cols - 1, 8)) {
+            double x = left + ((int) t * (long) bins / cols + 0.5) * cw;
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#333\"/>", x, x, axisY, axisY + 4));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>", x, axisY + 16, (int) t));
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\">+%s</text>", cbx + 18, 38, fmt(absMax)));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\">-%s</text>", cbx + 18, 30 + rows * 18, fmt(absMax)));
+        int per = (cols + bins - 1) / bins;
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s%s</text>", left + plotW / 2, axisY + 34, esc(columnLabel),
+                per > 1 ? " (" + per + " per cell, strongest shown)" : ""));
+        int cbx = left + plotW + 16, steps = 20;
+        for (int i = 0; i < steps; i++) {
+            double v = negative ? 1 - 2.0 * i / (steps - 1) : 1 - (double) i / (steps - 1);
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.2f\" width=\"14\" height=\"%.2f\" fill=\"%s\"/>", cbx, top + i * (double) plotH / steps,
+                    (double) plotH / steps + 0.3, colour(v, negative)));
+        }
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" dominant-baseline=\"hanging\">%s%s</text>", cbx + 18, top, negative ? "+" : "", fmt(absMax)));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", cbx + 18, top + plotH, negative ? "-" + fmt(absMax) : "0"));
         return sb.append("</svg>").toString();
+    }
+
+    private static String colour(double v, boolean diverging) {
+        return diverging ? diverging(v) : diverging(Math.max(0, v));
     }
 
     /** Blue (negative) - white - red (positive) for v in [-1, 1]. */
