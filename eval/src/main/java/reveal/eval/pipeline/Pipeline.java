@@ -169,9 +169,12 @@ public final class Pipeline {
 
     /** Fine-tunes {@code model} on {@code examples} as {@code t} says, choosing the best epoch on the dev split. */
     private Trainer.Result train(Classifier model, PipelineConfig.Training t, List<EncodedExample> examples, long seed, boolean quiet, Path out) {
-        TrainerConfig tc = TrainerConfig.defaults().withLearningRate(t.learningRate()).withEpochs(t.epochsFor(examples.size()))
-                .withBatchSize(t.batchSize()).withSeed(seed).withQuiet(quiet);
-        return new Trainer(model, tc, padId, out).train(examples, data.devIds);
+        int[] plan = t.plan(examples.size());
+        List<EncodedExample> repeated = new ArrayList<>(examples.size() * plan[0]);
+        for (int copy = 0; copy < plan[0]; copy++) repeated.addAll(examples);
+        TrainerConfig tc = TrainerConfig.defaults().withLearningRate(t.learningRate()).withEpochs(plan[1]).withBatchSize(t.batchSize())
+                .withSeed(seed).withQuiet(quiet);
+        return new Trainer(model, tc, padId, out).train(repeated, data.devIds);
     }
 
     private void finetune() {

@@ -58,17 +58,17 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
     /**
      * AdamW with linear decay and clipping at 1.0; the best epoch by dev accuracy is kept.
      *
-     * @param epochs   passes over the training data
-     * @param maxSteps 0 for exactly {@code epochs} epochs, as the paper does; otherwise fewer epochs where
-     *                 {@code epochs} would take more optimizer steps than this. The retraining test fine-tunes dozens
-     *                 of models: the cap keeps the large subsets affordable, while small subsets still get every epoch
-     *                 (a tiny model needs many passes over each instance before it generalises at all).
+     * @param steps 0 to train {@code epochs} passes over the data, as the paper does; or about this many optimizer
+     *              steps whatever the data size, in {@code epochs} epochs (a small training set is repeated within
+     *              each epoch, a large one gets fewer epochs). The retraining test fine-tunes dozens of models, so
+     *              each gets an equal, affordable budget; and a small subset then still gets the many passes a tiny
+     *              model needs before it generalises at all.
      */
-    public record Training(double learningRate, int epochs, int batchSize, int maxSteps) {
+    public record Training(double learningRate, int epochs, int batchSize, int steps) {
         public Training {
-            if (!(learningRate > 0) || epochs < 1 || batchSize < 1 || maxSteps < 0)
+            if (!(learningRate > 0) || epochs < 1 || batchSize < 1 || steps < 0)
                 throw new IllegalArgumentException("training: learning rate " + learningRate + ", epochs " + epochs + " and batch size " + batchSize
-                        + " must be positive, maximum steps " + maxSteps + " not negative");
+                        + " must be positive, steps " + steps + " not negative");
         }
 
         /** {@code epochs} passes over the data. */
@@ -76,18 +76,24 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
             return new Training(learningRate, epochs, batchSize, 0);
         }
 
-        /** Epochs for a training set of {@code size} instances: all of them, or as many as the step cap allows (at least 1). */
-        int epochsFor(int size) {
-            if (maxSteps == 0 || size == 0) return epochs;
-            long stepsPerEpoch = (size + batchSize - 1) / batchSize;
-            return (int) Math.max(1, Math.min(epochs, maxSteps / stepsPerEpoch));
+        /**
+         * How a set of {@code size} instances is trained: {@code [copies of each instance per epoch, epochs]}, about
+         * {@code steps} steps in all when steps are set.
+         */
+        int[] plan(int size) {
+            if (steps == 0 || size == 0) return new int[] {1, epochs};
+            double passes = (double) steps * batchSize / size;
+            if (passes < epochs) return new int[] {1, Math.max(1, (int) Math.round(passes))};
+            return new int[] {(int) Math.round(passes / epochs), epochs};
         }
 
         /** In words, for the report. */
         String describe() {
-            String common = String.format(Locale.ROOT, "AdamW, learning rate %g with linear decay, batches of %d", learningRate, batchSize);
-            return maxSteps == 0 ? epochs + " epochs, " + common
-                    : String.format(Locale.ROOT, "%d epochs but at most %d optimizer steps (%d instances' worth), %s", epochs, maxSteps, maxSteps * batchSize, common);
+            String common = "AdamW, learning rate " + new java.math.BigDecimal(String.valueOf(learningRate)).stripTrailingZeros().toPlainString()
+                    + " with linear decay, batches of " + batchSize;
+            return steps == 0 ? epochs + " epochs, " + common
+                    : String.format(Locale.ROOT, "about %d optimizer steps (%d instances' worth) whatever the subset size, in %d epochs or fewer, %s",
+                    steps, steps * batchSize, epochs, common);
         }
     }
 
@@ -113,8 +119,8 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
      * retraining included, fits in 15 minutes on two cores.
      */
     public static PipelineConfig demo(Path out) {
-        return new PipelineConfig(out, null, null, Task.knownAnswer(new KnownAnswerTask.Sizes(9, 6, 12, 24), 42), 64,
-                Training.epochs(5e-4, 36, 16), new Training(5e-4, 25, 16, 125), new double[] {0.1, 0.3, 0.5, 0.7, 0.9},
+        return new PipelineConfig(out, null, null, Task.knownAnswer(new KnownAnswerTask.Sizes(8, 6, 8, 24), 42), 64,
+                Training.epochs(5e-4, 36, 16), new Training(5e-4, 8, 16, 100), new double[] {0.1, 0.3, 0.5, 0.7, 0.9},
                 new long[] {42, 60, 73}, new Methods(20, 0.1, 20, 20, 10, 0.01, 300, 8), 3,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
     }
@@ -197,7 +203,7 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
         m.put("learning_rate", t.learningRate());
         m.put("epochs", t.epochs());
         m.put("batch_size", t.batchSize());
-        m.put("max_steps", t.maxSteps());
+        m.put("steps", t.steps());
         return m;
     }
 }

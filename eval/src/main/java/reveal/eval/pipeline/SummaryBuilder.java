@@ -175,25 +175,29 @@ final class SummaryBuilder {
         return nf;
     }
 
+    /** Headline and warnings from the mean accuracy over all subset sizes, which is steadier than any single size. */
     @SuppressWarnings("unchecked")
     private Object retraining(double fullAccuracy) {
         Map<String, Object> rt = new LinkedHashMap<>(ws.readObject("retraining/result.json"));
         rt.put("full_accuracy", fullAccuracy);
-        List<?> random = (List<?>) ((Map<String, Object>) rt.get("random")).get("accuracy");
-        double randomFirst = num(((Map<String, Object>) random.get(0)).get("mean"));
-        double fraction = ((List<Number>) rt.get("fractions")).get(0).doubleValue();
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "Re-fine-tuned on the most influential %.0f%%: ", 100 * fraction));
+        double random = mean(((List<?>) ((Map<String, Object>) rt.get("random")).get("accuracy")).stream()
+                .map(a -> ((Map<String, Object>) a).get("mean")).toList());
+        List<String> parts = new ArrayList<>();
         for (Object o : (List<?>) rt.get("methods")) {
             Map<String, Object> m = (Map<String, Object>) o;
-            double most = num(((List<?>) m.get("most")).get(0)), least = num(((List<?>) m.get("least")).get(0));
-            line.append(String.format(Locale.ROOT, "%s %.3f, ", m.get("name"), most));
-            if (!(most > randomFirst && most > least))
-                warnings.add(String.format(Locale.ROOT, "Retraining on %s's most influential %.0f%% (test accuracy %.3f) does not beat both the random (%.3f) and the least influential (%.3f) subsets",
-                        m.get("name"), 100 * fraction, most, randomFirst, least));
+            double most = mean((List<?>) m.get("most")), least = mean((List<?>) m.get("least"));
+            parts.add(String.format(Locale.ROOT, "%s %.3f / %.3f", m.get("name"), most, least));
+            if (!(most > random && most > least))
+                warnings.add(String.format(Locale.ROOT, "Retraining on %s's most influential subsets (mean test accuracy %.3f over the subset sizes) does not beat both"
+                        + " the random (%.3f) and the least influential (%.3f) subsets", m.get("name"), most, random, least));
         }
-        line.append(String.format(Locale.ROOT, "random %.3f (test accuracy)", randomFirst));
-        headline.add(line.toString());
+        headline.add(String.format(Locale.ROOT, "Mean test accuracy over the subset sizes after re-fine-tuning on the most / least influential instances: %s;"
+                + " random %.3f", String.join(", ", parts), random));
         return rt;
+    }
+
+    private static double mean(List<?> values) {
+        return values.stream().mapToDouble(SummaryBuilder::num).average().orElse(Double.NaN);
     }
 
     @SuppressWarnings("unchecked")

@@ -32,9 +32,9 @@
  * recommends), lower = more influential.</li>
  * <li>LiSSA's scale is set from the data: above the head-only Hessian's largest eigenvalue bound, half the largest
  * squared hidden-state norm, so the recursion converges; the damping is a setting.</li>
- * <li>The demo retrains every subset for the same number of epochs (as the paper does) but caps each retraining's
- * optimizer steps ({@link reveal.eval.pipeline.PipelineConfig.Training#maxSteps}), so 55 fine-tunings fit its time
- * budget: the large subsets get fewer epochs than the small ones.</li>
+ * <li>The demo gives every retraining the same budget of optimizer steps
+ * ({@link reveal.eval.pipeline.PipelineConfig.Training#steps}) instead of the paper's fixed epochs, so 55
+ * fine-tunings fit its time: a small subset is repeated within each epoch, a large one gets fewer epochs.</li>
  * <li>A method "clearly" beats random retrieval when the 95% bootstrap intervals over the test claims of both its
  * precision@k and its MRR lie above random's exact expectation.</li>
  * </ul>

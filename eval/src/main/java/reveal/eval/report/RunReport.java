@@ -82,7 +82,8 @@ public final class RunReport {
                 + "that can explain the prediction. Precision@k takes k = the number of such claims per test claim; MRR is the mean reciprocal "
                 + "rank of the first one; statement MRR counts only training claims stating the same value. Random is the exact expectation "
                 + "of a uniformly random ranking. The intervals are 95% bootstrap intervals over the test claims; a method is marked as clearly "
-                + "better than random when both intervals lie above random's expectation.");
+                + "better than random when both intervals lie above random's expectation. (Gradient similarity by dot product scales with both "
+                + "instances' loss gradients, so it favours the training instances the model fits worst; the cosine removes that scale.)");
         List<Summary> methods = new ArrayList<>(ka.get("methods").list());
         Summary random = ka.get("random");
         List<Svg.Group> groups = new ArrayList<>();

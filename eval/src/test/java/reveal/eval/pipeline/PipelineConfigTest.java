@@ -10,15 +10,15 @@ import org.junit.jupiter.api.Test;
 class PipelineConfigTest {
 
     @Test
-    void aStepCapShortensOnlyTheLargeTrainingSets() {
-        PipelineConfig.Training t = new PipelineConfig.Training(5e-4, 25, 16, 125);
-        // 22 instances: 2 steps per epoch, all 25 epochs fit in 125 steps.
-        assertEquals(25, t.epochsFor(22));
-        // 108 instances: 7 steps per epoch, 17 epochs fit.
-        assertEquals(17, t.epochsFor(108));
-        // More than 125 steps per epoch: still one epoch.
-        assertEquals(1, t.epochsFor(5000));
-        assertEquals(3, PipelineConfig.Training.epochs(5e-4, 3, 16).epochsFor(100_000), "no cap: the paper's epochs");
+    void aStepBudgetIsSpreadOverEpochsByRepeatingSmallSets() {
+        PipelineConfig.Training t = new PipelineConfig.Training(5e-4, 8, 16, 100);
+        // 1,600 instances' worth of updates: 16 instances x 13 copies x 8 epochs = 1,664.
+        assertArrayEquals(new int[] {13, 8}, t.plan(16));
+        // 100 instances: 16 passes, 2 copies in each of the 8 epochs.
+        assertArrayEquals(new int[] {2, 8}, t.plan(100));
+        // 400 instances: 4 passes are fewer than 8 epochs, so 4 epochs of the set as it is.
+        assertArrayEquals(new int[] {1, 4}, t.plan(400));
+        assertArrayEquals(new int[] {1, 3}, PipelineConfig.Training.epochs(5e-4, 3, 16).plan(7), "no budget: the paper's epochs");
         assertThrows(IllegalArgumentException.class, () -> new PipelineConfig.Training(0, 1, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new PipelineConfig.Training(1e-3, 1, 1, -1));
     }

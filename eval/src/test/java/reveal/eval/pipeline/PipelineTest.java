@@ -21,7 +21,7 @@ class PipelineTest {
         return PipelineConfig.demo(out)
                 .withTask(PipelineConfig.Task.knownAnswer(new KnownAnswerTask.Sizes(4, 2, 4, 6), 7))
                 .withFinetune(PipelineConfig.Training.epochs(3e-3, 1, 8))
-                .withRetrain(new PipelineConfig.Training(3e-3, 2, 8, 2))
+                .withRetrain(new PipelineConfig.Training(3e-3, 1, 8, 4))
                 .withFractions(0.5)
                 .withRandomSeeds(1, 2)
                 .withMethods(new PipelineConfig.Methods(2, 0.1, 10, 5, 5, 0.01, 10, 4))
