@@ -1,11 +1,18 @@
 package reveal.model;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
+import reveal.engine.Autograd;
+import reveal.engine.Backend;
 import reveal.engine.Tensor;
 import reveal.engine.io.Json;
+import reveal.model.arch.FfnHook;
+import reveal.model.data.Batch;
+import reveal.model.data.PromptEncoder;
 import reveal.model.io.HostTensor;
 import reveal.model.io.ModelConfig;
 
@@ -23,6 +30,8 @@ import reveal.model.io.ModelConfig;
 public final class Classifiers {
     /** Hugging Face's {@code initializer_range} default: the standard deviation of a new head's weights. */
     public static final double HEAD_INIT_STD = 0.02;
+    /** Rows per forward pass when only outputs, not gradients, are needed. */
+    private static final int INFERENCE_BATCH = 32;
 
     private Classifiers() {
     }
@@ -33,6 +42,11 @@ public final class Classifiers {
      * replaced); it is not modified.
      */
     public static LanguageModel withNewHead(LanguageModel base, List<String> labels, long seed) {
+        return withNewHead(base, labels, seed, base.backend());
+    }
+
+    /** As {@link #withNewHead(LanguageModel, List, long)}, on another backend (e.g. one per training thread). */
+    public static LanguageModel withNewHead(LanguageModel base, List<String> labels, long seed, Backend backend) {
         ModelConfig config = classifierConfig(base.config(), labels);
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : base.parameters().entrySet()) {
@@ -44,7 +58,41 @@ public final class Classifiers {
         Random rnd = new Random(seed);
         for (int i = 0; i < head.length; i++) head[i] = (float) (rnd.nextGaussian() * HEAD_INIT_STD);
         tensors.put("score.weight", new HostTensor(new int[] {labels.size(), width}, head));
-        return LanguageModel.fromCheckpoint(config, tensors, base.backend());
+        return LanguageModel.fromCheckpoint(config, tensors, backend);
+    }
+
+    /** Class probabilities {@code [sequence][class]} of unpadded token sequences, with {@code hook} in every pass. */
+    public static double[][] probabilities(LanguageModel classifier, List<int[]> sequences, FfnHook hook) {
+        return batched(classifier, sequences, batch -> classifier.classLogits(batch.ids(), batch.attentionMask(), hook).softmax(-1));
+    }
+
+    /** Final hidden states {@code [sequence][width]} where the classifier pools them (what its head reads). */
+    public static double[][] pooledHidden(LanguageModel classifier, List<int[]> sequences) {
+        return batched(classifier, sequences, batch -> classifier.pooledHidden(batch.ids(), batch.attentionMask(), FfnHook.NONE));
+    }
+
+    /** The most probable class of each sequence. */
+    public static int[] predictions(LanguageModel classifier, List<int[]> sequences) {
+        double[][] p = probabilities(classifier, sequences, FfnHook.NONE);
+        int[] out = new int[p.length];
+        for (int i = 0; i < p.length; i++) for (int k = 1; k < p[i].length; k++) if (p[i][k] > p[i][out[i]]) out[i] = k;
+        return out;
+    }
+
+    /** {@code perBatch} ({@code [rows, width]}) over right-padded batches of {@link #INFERENCE_BATCH}, without a graph. */
+    private static double[][] batched(LanguageModel classifier, List<int[]> sequences, Function<Batch, Tensor> perBatch) {
+        Integer pad = classifier.config().padTokenId();
+        if (pad == null) throw new IllegalArgumentException("classifier: the " + classifier.config().modelType() + " config has no pad_token_id to pad batches with");
+        double[][] out = new double[sequences.size()][];
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            for (int from = 0; from < sequences.size(); from += INFERENCE_BATCH) {
+                int to = Math.min(sequences.size(), from + INFERENCE_BATCH);
+                double[] flat = perBatch.apply(PromptEncoder.batch(sequences.subList(from, to), pad, 0)).toDoubleArray();
+                int width = flat.length / (to - from);
+                for (int r = from; r < to; r++) out[r] = Arrays.copyOfRange(flat, (r - from) * width, (r - from + 1) * width);
+            }
+        }
+        return out;
     }
 
     /**

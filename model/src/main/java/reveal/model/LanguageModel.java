@@ -14,6 +14,7 @@ import reveal.engine.Backend;
 import reveal.engine.Tensor;
 import reveal.engine.nn.Functional;
 import reveal.model.arch.DecoderModel;
+import reveal.model.arch.FfnHook;
 import reveal.model.arch.FfnPoint;
 import reveal.model.arch.KvCache;
 import reveal.model.io.Checkpoint;
@@ -98,31 +99,33 @@ public final class LanguageModel {
         }
     }
 
-    /** HF tokenizer files (tokenizer.json, tokenizer_config.json, vocab.json, merges.txt, ...) and llama2.c tok*.bin. */
-    private static List<Path> tokenizerFiles(Path dir) throws IOException {
-        List<Path> out = new ArrayList<>();
+    /**
+     * The tokenizer files of a model folder: Hugging Face's (tokenizer.json, tokenizer_config.json, vocab.json,
+     * merges.txt, ...), GPT-2's original encoder.json / vocab.bpe, and llama2.c's {@code tok*.bin}.
+     */
+    public static List<Path> tokenizerFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(Files::isRegularFile).forEach(f -> {
-                String n = f.getFileName().toString();
-                if (n.startsWith("tokenizer") || n.equals("vocab.json") || n.equals("merges.txt")
-                        || n.equals("special_tokens_map.json") || n.equals("added_tokens.json") || n.matches("tok\\d+\\.bin")) {
-                    out.add(f);
-                }
-            });
+            return files.filter(f -> Files.isRegularFile(f) && isTokenizerFile(f.getFileName().toString())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the tokenizer files of " + dir, e);
         }
-        return out;
+    }
+
+    private static boolean isTokenizerFile(String n) {
+        return n.startsWith("tokenizer") || n.equals("vocab.json") || n.equals("merges.txt") || n.equals("special_tokens_map.json")
+                || n.equals("added_tokens.json") || n.equals("encoder.json") || n.equals("vocab.bpe") || n.matches("tok\\d+\\.bin");
     }
 
     // ------------------------------------------------------------------ forward
 
     /** Final hidden states {@code [B, T, width]} (after the final norm; OPT: after project_out). */
-    public Tensor forward(int[][] ids, int[][] attentionMask, Interventions interventions) {
-        return decoder.forward(ids, attentionMask, interventions, null);
+    public Tensor forward(int[][] ids, int[][] attentionMask, FfnHook hook) {
+        return decoder.forward(ids, attentionMask, hook, null);
     }
 
     /** As {@link #forward}, continuing the tokens in {@code cache} and extending it ({@code attentionMask}: new tokens only). */
-    public Tensor forward(int[][] ids, int[][] attentionMask, Interventions interventions, KvCache cache) {
-        return decoder.forward(ids, attentionMask, interventions, cache);
+    public Tensor forward(int[][] ids, int[][] attentionMask, FfnHook hook, KvCache cache) {
+        return decoder.forward(ids, attentionMask, hook, cache);
     }
 
     public KvCache newCache() {
@@ -153,13 +156,18 @@ public final class LanguageModel {
     }
 
     /** Class logits {@code [B, C]} pooled at {@link #poolingIndex}. */
-    public Tensor classLogits(int[][] ids, int[][] attentionMask, Interventions interventions) {
-        Tensor hidden = forward(ids, attentionMask, interventions);
+    public Tensor classLogits(int[][] ids, int[][] attentionMask, FfnHook hook) {
+        return classHead(pooledHidden(ids, attentionMask, hook));
+    }
+
+    /** Final hidden states {@code [B, width]} at each row's {@link #poolingIndex}: what the class head reads. */
+    public Tensor pooledHidden(int[][] ids, int[][] attentionMask, FfnHook hook) {
+        Tensor hidden = forward(ids, attentionMask, hook);
         int length = ids[0].length;
         int[] pool = poolingIndex(ids, attentionMask);
         int[] rows = new int[ids.length];
         for (int b = 0; b < ids.length; b++) rows[b] = b * length + pool[b];
-        return classHead(hidden.reshape(ids.length * length, hidden.dim(-1)).gatherRows(rows));
+        return hidden.reshape(ids.length * length, hidden.dim(-1)).gatherRows(rows);
     }
 
     /**

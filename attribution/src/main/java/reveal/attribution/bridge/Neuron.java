@@ -7,4 +7,11 @@ public record Neuron(int layer, int index) {
     public String toString() {
         return layer + "-" + index;
     }
+
+    /** A neuron from its "layer-index" key. */
+    public static Neuron parse(String key) {
+        int dash = key.indexOf('-');
+        if (dash < 1) throw new IllegalArgumentException("neuron key '" + key + "' is not layer-index");
+        return new Neuron(Integer.parseInt(key.substring(0, dash)), Integer.parseInt(key.substring(dash + 1)));
+    }
 }

@@ -41,6 +41,11 @@ public final class InstanceAttribution {
         Method(String file) {
             this.file = file;
         }
+
+        /** The score matrix's name in an output folder. */
+        public String fileName() {
+            return file;
+        }
     }
 
     public enum Sign { PAPER, KOH_LIANG }

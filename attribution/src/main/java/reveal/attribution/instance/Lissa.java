@@ -2,6 +2,7 @@ package reveal.attribution.instance;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import reveal.engine.Tensor;
 
 /**
@@ -59,6 +60,37 @@ public final class Lissa {
             sum = sum == null ? ihvp : sum.add(ihvp);
         }
         return new Result(cfg.repeats() == 1 ? sum : sum.div(cfg.repeats()), traces);
+    }
+
+    /**
+     * A Hessian scale under which the recursion should converge: 1.5 times the largest |eigenvalue| that 20 steps of
+     * power iteration find on the Hessians of 3 random batches of {@code batchSize} (each recursion step uses a
+     * mini-batch Hessian, whose spectrum can exceed the mean's). An estimate, not a bound: the convergence trace
+     * shows if it fell short, and the recursion stops with an error when it diverges.
+     */
+    public static double suggestScale(Derivatives train, int[] trainIds, int batchSize, long seed) {
+        Random rnd = new Random(seed);
+        int p = train.parameters().size();
+        reveal.engine.Backend backend = train.parameters().tensors().get(0).backend();
+        double largest = 0;
+        for (int b = 0; b < 3; b++) {
+            int[] batch = new int[Math.min(batchSize, trainIds.length)];
+            for (int i = 0; i < batch.length; i++) batch[i] = trainIds[rnd.nextInt(trainIds.length)];
+            double[] start = new double[p];
+            for (int i = 0; i < p; i++) start[i] = rnd.nextGaussian();
+            Tensor v = Tensor.of(backend, start, p);
+            v = v.div(norm(v));
+            double lambda = 0;
+            for (int step = 0; step < 20; step++) {
+                Tensor hv = train.hessianVectorProduct(batch, v);
+                lambda = norm(hv);
+                if (!(lambda > 0)) break;
+                v = hv.div(lambda);
+            }
+            largest = Math.max(largest, lambda);
+        }
+        if (!(largest > 0) || !Double.isFinite(largest)) throw new IllegalStateException("LiSSA: cannot estimate the Hessian scale (largest eigenvalue estimate " + largest + "); give the scale explicitly");
+        return 1.5 * largest;
     }
 
     static double norm(Tensor v) {

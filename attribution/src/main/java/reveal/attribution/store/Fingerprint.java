@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import reveal.engine.io.Json;
 
 /** A SHA-256 of a value's canonical JSON (keys sorted at every level), so equal settings give equal fingerprints. */
-final class Fingerprint {
+public final class Fingerprint {
     private Fingerprint() {
     }
 
@@ -22,7 +22,7 @@ final class Fingerprint {
         return Json.parse(Json.write(value));
     }
 
-    static String of(Object value) {
+    public static String of(Object value) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(Json.write(canonical(normalize(value))).getBytes(StandardCharsets.UTF_8));

@@ -213,7 +213,7 @@ final class FinetuneCommand implements Main.Command {
 
     /**
      * {@code --tokenizer} (a llama2.c .bin, a tokenizer.json or a folder), else the embedded tok512.bin, else the
-     * model folder's HF tokenizer files, else its llama2.c {@code tok*.bin} (as saved by this command).
+     * model folder's tokenizer (HF files, or a llama2.c {@code tok*.bin} as this command saves it).
      */
     private static TokenizerFiles tokenizer(String modelSpec, String tokenizerSpec) {
         Path p;
@@ -221,20 +221,7 @@ final class FinetuneCommand implements Main.Command {
         else if (modelSpec.equals("embedded")) p = EmbeddedModel.stories260K().resolve("tok512.bin");
         else if (Files.isDirectory(Path.of(modelSpec))) p = Path.of(modelSpec);
         else throw new Args.UsageException("a llama2.c checkpoint needs its tokenizer: add --tokenizer tok512.bin");
-        if (Files.isRegularFile(p)) return new TokenizerFiles(ModelOptions.openTokenizer(p), List.of(p));
-        List<Path> hf = listFiles(p, n -> n.startsWith("tokenizer") || n.equals("vocab.json") || n.equals("merges.txt")
-                || n.equals("special_tokens_map.json") || n.equals("added_tokens.json") || n.equals("encoder.json") || n.equals("vocab.bpe"));
-        List<Path> llama2c = listFiles(p, n -> n.matches("tok\\d+\\.bin"));
-        if (!hf.isEmpty() || llama2c.size() != 1) return new TokenizerFiles(Tokenizers.load(p), hf);
-        return new TokenizerFiles(Tokenizers.llama2c(llama2c.get(0)), llama2c);
-    }
-
-    private static List<Path> listFiles(Path dir, java.util.function.Predicate<String> name) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> Files.isRegularFile(f) && name.test(f.getFileName().toString())).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
+        return new TokenizerFiles(Tokenizers.load(p), Files.isRegularFile(p) ? List.of(p) : LanguageModel.tokenizerFiles(p));
     }
 
     private static void log(String line) {

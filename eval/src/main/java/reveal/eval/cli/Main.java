@@ -24,6 +24,7 @@ public final class Main {
         c.put("generate", new GenerateCommand());
         c.put("finetune", new FinetuneCommand());
         c.put("tokenize", new TokenizeCommand());
+        c.put("task", new TaskCommand());
         c.put("attribute", new AttributeCommand());
         c.put("devices", new DevicesCommand());
         c.put("bench", new BenchCommand());

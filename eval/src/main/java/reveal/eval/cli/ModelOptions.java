@@ -53,7 +53,7 @@ final class ModelOptions {
     Tokenizer tokenizer() {
         if (tokenizer == null) {
             if (tokenizerPath != null) {
-                tokenizer = ModelOptions.openTokenizer(tokenizerPath);
+                tokenizer = Tokenizers.load(tokenizerPath);
             } else if (Files.isDirectory(modelPath)) {
                 tokenizer = Tokenizers.load(modelPath);
             } else {
@@ -61,11 +61,6 @@ final class ModelOptions {
             }
         }
         return tokenizer;
-    }
-
-    /** A llama2.c {@code .bin} tokenizer, else a Hugging Face folder or {@code tokenizer.json}. */
-    static Tokenizer openTokenizer(Path path) {
-        return path.getFileName().toString().endsWith(".bin") ? Tokenizers.llama2c(path) : Tokenizers.load(path);
     }
 
     /** Ids of a prompt as HF's tokenizer gives them with special tokens: Llama and OPT start with BOS, others do not. */

@@ -19,7 +19,7 @@ final class TokenizeCommand implements Main.Command {
         String text = args.require("text");
         args.rejectUnknown();
         Tokenizer tokenizer;
-        if (tok != null) tokenizer = ModelOptions.openTokenizer(Path.of(tok));
+        if (tok != null) tokenizer = Tokenizers.load(Path.of(tok));
         else if (model != null) tokenizer = Tokenizers.load(Path.of(model));
         else throw new Args.UsageException("give --model DIR or --tokenizer FILE");
         out.println(Json.write(tokenizer.encode(text)));

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import reveal.attribution.bridge.Neuron;
+import reveal.model.Classifiers;
+import reveal.model.LanguageModel;
 import reveal.model.arch.FfnHook;
 import reveal.model.arch.FfnPoint;
 
@@ -30,6 +32,27 @@ public final class NeuronFaithfulness {
 
         /** Class probabilities {@code [row][class]} of one batch of token sequences, with {@code hook} in the forward pass. */
         double[][] probabilities(List<int[]> batch, FfnHook hook);
+
+        /** A sequence classifier whose neurons at {@code point} were attributed. */
+        static Model of(LanguageModel classifier, FfnPoint point) {
+            return new Model() {
+                public int layers() {
+                    return classifier.decoder().numLayers();
+                }
+
+                public int ffnWidth() {
+                    return classifier.decoder().ffnWidth();
+                }
+
+                public FfnPoint point() {
+                    return point;
+                }
+
+                public double[][] probabilities(List<int[]> batch, FfnHook hook) {
+                    return Classifiers.probabilities(classifier, batch, hook);
+                }
+            };
+        }
     }
 
     /** One edit: the real sets' effect and the random control's, each statistic over the seeds. */

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import reveal.attribution.analysis.Diversity;
 import reveal.attribution.analysis.InstanceOverlap;
+import reveal.attribution.analysis.ModelRepresentations;
 import reveal.attribution.analysis.Representations;
 import reveal.attribution.analysis.RetrainingSubsets;
 import reveal.attribution.analysis.SubsetTokens;
@@ -24,31 +25,27 @@ import reveal.attribution.bridge.NaInstances;
 import reveal.attribution.bridge.Neuron;
 import reveal.attribution.bridge.NeuronAttribution;
 import reveal.attribution.bridge.Rankings;
-import reveal.attribution.instance.HeadOnlyLoss;
 import reveal.attribution.instance.InstanceAttribution;
-import reveal.attribution.instance.LissaConfig;
 import reveal.attribution.instance.ParameterSelector;
-import reveal.attribution.instance.ParameterSubset;
 import reveal.attribution.neuron.IgOptions;
-import reveal.attribution.neuron.NeuronAttributor;
-import reveal.attribution.neuron.NeuronSelection;
 import reveal.attribution.neuron.Quadrature;
-import reveal.attribution.store.Progress;
-import reveal.attribution.store.RecordLog;
-import reveal.attribution.store.RowMatrix;
+import reveal.attribution.run.AttributionRun;
+import reveal.attribution.run.NeuronSettings;
 import reveal.engine.Backend;
-import reveal.engine.Tensor;
 import reveal.engine.cpu.CpuBackend;
 import reveal.eval.analysis.KnownAnswerScores;
 import reveal.eval.faithfulness.NeuronFaithfulness;
 import reveal.eval.faithfulness.Retraining;
 import reveal.eval.report.RunReport;
+import reveal.model.Classifiers;
+import reveal.model.LanguageModel;
 import reveal.model.arch.FfnPoint;
 import reveal.model.data.EncodedExample;
 import reveal.model.data.PromptEncoder;
 import reveal.model.io.ModelConfig;
 import reveal.model.tokenizer.Tokenizer;
 import reveal.model.tokenizer.Tokenizers;
+import reveal.model.train.LanguageModelTrainable;
 import reveal.model.train.Trainer;
 import reveal.model.train.TrainerConfig;
 
@@ -78,10 +75,13 @@ public final class Pipeline {
     private final Backend backend;
     private final long start = System.nanoTime();
     private final List<Map<String, Object>> stages = new ArrayList<>();
-    private Classifier.Pretrained pretrained;
+    /** The pre-trained causal LM every classifier (the fine-tuned one and each retrained one) starts from. */
+    private LanguageModel pretrained;
+    /** Tokenizer files saved with every trained model, so each saved folder is complete. */
+    private List<Path> tokenizerFiles;
     private TaskData data;
     private Tokenizer tokenizer;
-    private int padId;
+    private AttributionRun attributions;
     /** The FFN activation that neuron attribution scores and the neuron tests edit; see {@link #neuronPoint}. */
     private FfnPoint point;
 
@@ -100,16 +100,17 @@ public final class Pipeline {
         log("run folder " + ws.dir().toAbsolutePath());
         prepare();
         stage("finetune", this::finetune);
-        Classifier model = Classifier.load(ws.path("finetune/best"), backend, padId, point);
-        stage("instance-attribution", () -> instanceAttribution(model));
-        stage("neuron-attribution", () -> neuronAttribution(model));
+        LanguageModel model = LanguageModel.load(ws.path("finetune/best"), backend);
+        attributions = new AttributionRun(ws.dir(), model, data.trainIds, data.testIds, cfg.describe(), false);
+        stage("instance-attribution", this::instanceAttribution);
+        stage("neuron-attribution", this::neuronAttribution);
         stage("bridges", this::bridges);
         if (data.hasGroundTruth()) stage("known-answer", this::knownAnswer);
         stage("neuron-faithfulness", () -> neuronFaithfulness(model));
         stage("analyses", () -> analyses(model));
         // The longest stage last: everything above is on disk (and in a partial report) if it is interrupted.
         stage("retraining", this::retraining);
-        ws.writeJson("summary.json", new SummaryBuilder(cfg, ws, data, stages, seconds(), point).build());
+        ws.writeJson("summary.json", new SummaryBuilder(cfg, ws, attributions, data, stages, seconds(), point).build());
         // The report reads the summary as written, so it can always be re-rendered from summary.json alone.
         Map<String, Object> summary = ws.readObject("summary.json");
         Path report = ws.path("report.html");
@@ -123,12 +124,11 @@ public final class Pipeline {
     /** Model files, tokenizer and data: cheap, so done on every run. */
     private void prepare() {
         Path modelDir = cfg.modelDir() != null ? cfg.modelDir() : extractEmbedded();
-        pretrained = Classifier.Pretrained.load(modelDir);
-        tokenizer = cfg.tokenizer() != null ? loadTokenizer(cfg.tokenizer())
-                : cfg.modelDir() == null ? Tokenizers.llama2c(modelDir.resolve("tok512.bin")) : Tokenizers.load(modelDir);
-        ModelConfig config = ModelConfig.parse(pretrained.configJson(), modelDir.resolve("config.json").toString());
-        // Padding is masked out and pooling reads the last real token, so any id in the vocabulary works.
-        padId = config.padTokenId() != null ? config.padTokenId() : Math.max(0, tokenizer.eosId());
+        pretrained = LanguageModel.load(modelDir, backend);
+        Path tokenizerPath = cfg.tokenizer() != null ? cfg.tokenizer() : modelDir;
+        tokenizer = Tokenizers.load(tokenizerPath);
+        tokenizerFiles = Files.isRegularFile(tokenizerPath) ? List.of(tokenizerPath) : LanguageModel.tokenizerFiles(tokenizerPath);
+        ModelConfig config = pretrained.config();
         point = neuronPoint(config);
         data = TaskData.load(cfg.task(), PromptEncoder.withPaperPrefix(tokenizer, cfg.maxLen()), ws.path("task"));
         log(String.format(Locale.ROOT, "task: %d training, %d dev, %d test instances, %d classes %s; model %s (%d layers, %d FFN neurons each)",
@@ -145,6 +145,7 @@ public final class Pipeline {
         return config.arch() == ModelConfig.Arch.LLAMA ? FfnPoint.POST : FfnPoint.PRE;
     }
 
+    /** The embedded stories260K as one model folder with its tokenizer. */
     private Path extractEmbedded() {
         Path dir = ws.path("pretrained");
         for (String name : List.of("hf_llama_layout/config.json", "hf_llama_layout/model.safetensors", "tok512.bin")) {
@@ -163,24 +164,21 @@ public final class Pipeline {
         return dir;
     }
 
-    private static Tokenizer loadTokenizer(Path p) {
-        return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".bin") ? Tokenizers.llama2c(p) : Tokenizers.load(p);
-    }
-
     /** Fine-tunes {@code model} on {@code examples} as {@code t} says, choosing the best epoch on the dev split. */
-    private Trainer.Result train(Classifier model, PipelineConfig.Training t, List<EncodedExample> examples, long seed, boolean quiet, Path out) {
+    private Trainer.Result train(LanguageModel classifier, PipelineConfig.Training t, List<EncodedExample> examples, long seed, boolean quiet, Path out) {
         int[] plan = t.plan(examples.size());
         List<EncodedExample> repeated = new ArrayList<>(examples.size() * plan[0]);
         for (int copy = 0; copy < plan[0]; copy++) repeated.addAll(examples);
         TrainerConfig tc = TrainerConfig.defaults().withLearningRate(t.learningRate()).withEpochs(plan[1]).withBatchSize(t.batchSize())
                 .withSeed(seed).withQuiet(quiet);
-        return new Trainer(model, tc, padId, out).train(repeated, data.devIds);
+        LanguageModelTrainable model = LanguageModelTrainable.classifier(classifier, tokenizerFiles);
+        return new Trainer(model, tc, model.padId(), out).train(repeated, data.devIds);
     }
 
     private void finetune() {
-        Classifier fresh = Classifier.fresh(pretrained, data.labels, cfg.seed(), backend, padId, point);
+        LanguageModel fresh = Classifiers.withNewHead(pretrained, data.labels, cfg.seed());
         Trainer.Result r = train(fresh, cfg.finetune(), data.trainIds, cfg.seed(), false, ws.path("finetune"));
-        Classifier best = Classifier.load(r.bestDir(), backend, padId, point);
+        LanguageModel best = LanguageModel.load(r.bestDir(), backend);
         double test = accuracy(best, data.testIds);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs", r.devAccuracy().size());
@@ -204,87 +202,38 @@ public final class Pipeline {
         return (double) hits / data.testIds.size();
     }
 
-    private void instanceAttribution(Classifier model) {
-        double[][] hTrain = model.lastHidden(TaskData.ids(data.trainIds)), hTest = model.lastHidden(TaskData.ids(data.testIds));
-        ParameterSubset head = ParameterSubset.select(model.parameters(), ParameterSelector.classificationHead());
-        Tensor w = head.tensors().get(0);
-        // The head-only Hessian of the mean cross-entropy is a mean of (softmax covariance) x h h^T, whose largest
-        // eigenvalue is at most 1/2 |h|^2: a scale above that makes the LiSSA recursion converge.
-        double maxNorm = 0;
-        for (double[] h : hTrain) maxNorm = Math.max(maxNorm, dot(h, h));
-        double scale = 0.55 * maxNorm;
+    /** The paper's IA: gradient similarity and LiSSA influence over the classification head. */
+    private void instanceAttribution() {
         PipelineConfig.Methods m = cfg.methods();
-        LissaConfig lissa = new LissaConfig(m.lissaDamping(), scale, 0, m.lissaDepth(), m.lissaBatch(), 1, cfg.seed(), LissaConfig.BatchOrder.SHUFFLED, 10);
-        Map<String, Object> inputs = new LinkedHashMap<>(cfg.describe());
-        InstanceAttribution.Options options = new InstanceAttribution.Options(EnumSet.allOf(InstanceAttribution.Method.class), lissa,
-                InstanceAttribution.Sign.PAPER, inputs, false);
-        new InstanceAttribution(head, new HeadOnlyLoss(w, hTrain, TaskData.labels(data.trainIds)), positions(data.trainIds.size()),
-                new HeadOnlyLoss(w, hTest, TaskData.labels(data.testIds)), positions(data.testIds.size())).run(ws.path("ia"), options);
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("parameters", head.describe());
-        info.put("lissa_scale", scale);
-        info.put("lissa_lambda", lissa.lambda());
-        info.put("lissa_depth", m.lissaDepth());
-        ws.writeJson("ia/info.json", info);
+        attributions.instanceAttribution(new AttributionRun.InstanceSettings(ParameterSelector.classificationHead(),
+                EnumSet.allOf(InstanceAttribution.Method.class), m.lissaDamping(), 0, m.lissaDepth(), m.lissaBatch(), 1, cfg.seed()));
     }
 
-    private void neuronAttribution(Classifier model) {
-        IgOptions options = new IgOptions(cfg.methods().igSteps(), Quadrature.PAPER, point, IgOptions.PREDICTED, IgOptions.LAST);
-        NeuronSelection selection = NeuronSelection.threshold(cfg.methods().naThreshold());
+    private void neuronAttribution() {
+        NeuronSettings settings = NeuronSettings.threshold(new IgOptions(cfg.methods().igSteps(), Quadrature.PAPER, point, IgOptions.PREDICTED, IgOptions.LAST),
+                cfg.methods().naThreshold());
         // Test instances keep their full attribution rows: the report's heat maps are drawn from them.
-        attributeSplit("na/test.jsonl", "NA test instances", data.testIds, model, options, selection, true);
-        attributeSplit("na/train.jsonl", "NA training instances", data.trainIds, model, options, selection, false);
-    }
-
-    private void attributeSplit(String file, String task, List<EncodedExample> split, Classifier model, IgOptions options,
-                                NeuronSelection selection, boolean keepRows) {
-        boolean[] done = new boolean[split.size()];
-        int[] count = {0};
-        try (RecordLog log = RecordLog.open(ws.path(file), r -> {
-            done[((Number) r.get("id")).intValue()] = true;
-            count[0]++;
-        })) {
-            Progress progress = Progress.start(task, split.size(), count[0], false);
-            for (int i = 0; i < split.size(); i++) {
-                if (done[i]) continue;
-                EncodedExample e = split.get(i);
-                log.append(NeuronAttributor.attribute(model.lm(), i, e.ids(), e.label(), options, selection, keepRows).toRecord());
-                progress.advance();
-            }
-        }
+        attributions.neuronAttribution(AttributionRun.Split.TEST, settings, true);
+        attributions.neuronAttribution(AttributionRun.Split.TRAIN, settings, false);
     }
 
     private void bridges() {
-        List<NeuronAttribution> train = Results.neurons(ws, "na/train.jsonl", data.trainIds.size());
-        List<NeuronAttribution> test = Results.neurons(ws, "na/test.jsonl", data.testIds.size());
-        NaInstances na = new NaInstances(train);
-        try (RowMatrix m = RowMatrix.open(ws.path("bridge/na_instances"), new RowMatrix.Spec("na_instances", RowMatrix.TEST,
-                positions(test.size()), RowMatrix.TRAIN, positions(train.size()), RowMatrix.DType.F64, Map.of("test_neurons", NaInstances.TEST_NEURONS)))) {
-            for (int t = 0; t < test.size(); t++) if (!m.isDone(t)) m.write(t, na.scores(test.get(t)));
-        }
-        Map<String, Object> iaNeurons = new LinkedHashMap<>();
-        for (Map.Entry<String, InstanceAttribution.Method> e : IA_METHODS.entrySet()) {
-            double[][] ia = Results.ia(ws, e.getValue());
-            List<List<String>> perTest = new ArrayList<>();
-            for (double[] row : ia) perTest.add(IaNeurons.forTest(row, train, cfg.methods().iaNeuronsK()).stream().map(Neuron::toString).toList());
-            iaNeurons.put(e.getKey(), perTest);
-        }
-        ws.writeJson("bridge/ia_neurons.json", iaNeurons);
+        attributions.naInstances(NaInstances.TEST_NEURONS);
+        attributions.iaNeurons(List.copyOf(IA_METHODS.values()), cfg.methods().iaNeuronsK());
     }
 
-    private void neuronFaithfulness(Classifier model) {
-        List<NeuronAttribution> test = Results.neurons(ws, "na/test.jsonl", data.testIds.size());
-        NeuronFaithfulness nf = new NeuronFaithfulness(model, TaskData.ids(data.testIds), 32);
+    private void neuronFaithfulness(LanguageModel model) {
+        List<NeuronAttribution> test = attributions.neurons(AttributionRun.Split.TEST);
+        NeuronFaithfulness nf = new NeuronFaithfulness(NeuronFaithfulness.Model.of(model, point), TaskData.ids(data.testIds), 32);
         int runs = cfg.randomSeeds().length;
         List<List<Neuron>> naSets = test.stream().map(a -> a.top(cfg.methods().naNeurons())).toList();
         List<Map<String, Object>> sets = new ArrayList<>();
         log("neuron faithfulness: NA neurons");
         sets.add(nf.evaluate("NA", naSets, runs, cfg.seed()).toJson());
-        Map<String, Object> iaNeurons = ws.readObject("bridge/ia_neurons.json");
-        for (String method : IA_METHODS.keySet()) {
-            log("neuron faithfulness: IA-Neurons of " + method);
-            sets.add(nf.evaluate("IA-Neurons (" + method + ")", Results.neuronLists(iaNeurons.get(method)), runs, cfg.seed()).toJson());
-        }
+        IA_METHODS.forEach((name, method) -> {
+            log("neuron faithfulness: IA-Neurons of " + name);
+            sets.add(nf.evaluate("IA-Neurons (" + name + ")", attributions.iaNeurons(method), runs, cfg.seed()).toJson());
+        });
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("random_runs", runs);
         out.put("sets", sets);
@@ -297,18 +246,18 @@ public final class Pipeline {
     }
 
     private void retraining() {
-        Map<String, double[]> rankings = Results.rankSums(ws, data.trainIds.size());
+        Map<String, double[]> rankings = Results.rankSums(attributions, data.trainIds.size());
         int workers = Math.max(1, cfg.threads());
         ws.deleteTree("retraining/work"); // folders of retrainings an interruption cut short
         AtomicInteger jobs = new AtomicInteger();
         Retraining.Retrainer retrainer = (subset, seed) -> {
             // One thread per worker: the model is small, and the workers already fill the cores.
             Backend b = new CpuBackend(1);
-            Classifier fresh = Classifier.fresh(pretrained, data.labels, seed, b, padId, point);
+            LanguageModel fresh = Classifiers.withNewHead(pretrained, data.labels, seed, b);
             if (subset.length == 0) return accuracy(fresh, data.testIds);
             String work = "retraining/work/" + jobs.incrementAndGet();
             Trainer.Result r = train(fresh, cfg.retrain(), IntStream.of(subset).mapToObj(data.trainIds::get).toList(), seed, true, ws.path(work));
-            double acc = accuracy(Classifier.load(r.bestDir(), b, padId, point), data.testIds);
+            double acc = accuracy(LanguageModel.load(r.bestDir(), b), data.testIds);
             ws.deleteTree(work);
             return acc;
         };
@@ -320,11 +269,10 @@ public final class Pipeline {
         ws.writeJson("retraining/result.json", out);
     }
 
-    private static double accuracy(Classifier model, List<EncodedExample> split) {
+    private static double accuracy(LanguageModel classifier, List<EncodedExample> split) {
         int hits = 0;
-        int[] labels = TaskData.labels(split);
-        double[][] p = model.probabilities(TaskData.ids(split));
-        for (int i = 0; i < p.length; i++) if (argmax(p[i]) == labels[i]) hits++;
+        int[] labels = TaskData.labels(split), predicted = Classifiers.predictions(classifier, TaskData.ids(split));
+        for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) hits++;
         return (double) hits / split.size();
     }
 
@@ -332,7 +280,7 @@ public final class Pipeline {
         KnownAnswerScores scores = new KnownAnswerScores(data.sameFact, data.sameStatement, data.trainIds.size());
         KnownAnswerScores.Score random = scores.random();
         List<Map<String, Object>> methods = new ArrayList<>();
-        for (Map.Entry<String, double[][]> e : Results.instanceScores(ws).entrySet()) {
+        for (Map.Entry<String, double[][]> e : Results.instanceScores(attributions).entrySet()) {
             KnownAnswerScores.Score s = scores.score(e.getValue());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", e.getKey());
@@ -348,11 +296,11 @@ public final class Pipeline {
         ws.writeJson("analysis/known_answer.json", out);
     }
 
-    private void analyses(Classifier model) {
+    private void analyses(LanguageModel model) {
         int k = cfg.methods().topK();
-        Map<String, double[][]> scores = Results.instanceScores(ws);
-        List<NeuronAttribution> train = Results.neurons(ws, "na/train.jsonl", data.trainIds.size());
-        List<NeuronAttribution> test = Results.neurons(ws, "na/test.jsonl", data.testIds.size());
+        Map<String, double[][]> scores = Results.instanceScores(attributions);
+        List<NeuronAttribution> train = attributions.neurons(AttributionRun.Split.TRAIN);
+        List<NeuronAttribution> test = attributions.neurons(AttributionRun.Split.TEST);
         Map<String, List<int[]>> tops = new LinkedHashMap<>();
         scores.forEach((name, s) -> tops.put(name, Results.tops(s, k)));
 
@@ -390,24 +338,9 @@ public final class Pipeline {
     }
 
     /** Diversity of the most / least influential 10% of each ranking and of random 10% subsets (paper-method 9). */
-    private Map<String, Object> diversity(Classifier model) {
+    private Map<String, Object> diversity(LanguageModel model) {
         double fraction = 0.1;
-        List<int[]> trainSeqs = TaskData.ids(data.trainIds);
-        double[][] hidden = model.lastHidden(trainSeqs), probs = model.probabilities(trainSeqs);
-        int[] labels = TaskData.labels(data.trainIds);
-        Representations reps = new Representations() {
-            public double[] lastHidden(int id) {
-                return hidden[id];
-            }
-
-            public double[] classProbabilities(int id) {
-                return probs[id];
-            }
-
-            public int label(int id) {
-                return labels[id];
-            }
-        };
+        Representations reps = new ModelRepresentations(model, TaskData.ids(data.trainIds), TaskData.labels(data.trainIds));
         int[][] vocab = new int[data.train.size()][];
         int[] length = new int[data.train.size()];
         for (int i = 0; i < vocab.length; i++) {
@@ -430,7 +363,7 @@ public final class Pipeline {
             }
         };
         List<Map<String, Object>> subsets = new ArrayList<>();
-        Results.rankSums(ws, data.trainIds.size()).forEach((name, values) -> {
+        Results.rankSums(attributions, data.trainIds.size()).forEach((name, values) -> {
             subsets.add(diversityRow(name + " most", RetrainingSubsets.most(values, fraction), reps, tokens));
             subsets.add(diversityRow(name + " least", RetrainingSubsets.least(values, fraction), reps, tokens));
         });
@@ -489,21 +422,5 @@ public final class Pipeline {
 
     static void log(String line) {
         System.err.println("[reveal] " + line);
-    }
-
-    private static int[] positions(int n) {
-        return IntStream.range(0, n).toArray();
-    }
-
-    static int argmax(double[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
-        return best;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-        return s;
     }
 }

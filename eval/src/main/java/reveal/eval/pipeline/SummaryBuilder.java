@@ -15,6 +15,7 @@ import reveal.attribution.bridge.NeuronAttribution;
 import reveal.attribution.bridge.NeuronScore;
 import reveal.attribution.bridge.Rankings;
 import reveal.attribution.neuron.InstanceNeurons;
+import reveal.attribution.run.AttributionRun;
 import reveal.model.arch.FfnPoint;
 import reveal.model.data.Example;
 
@@ -28,13 +29,16 @@ final class SummaryBuilder {
 
     private final PipelineConfig cfg;
     private final Workspace ws;
+    private final AttributionRun attributions;
     private final TaskData data;
     private final List<Map<String, Object>> stages;
     private final double wallSeconds;
     private final FfnPoint point;
     private final List<String> headline = new ArrayList<>(), warnings = new ArrayList<>();
 
-    SummaryBuilder(PipelineConfig cfg, Workspace ws, TaskData data, List<Map<String, Object>> stages, double wallSeconds, FfnPoint point) {
+    SummaryBuilder(PipelineConfig cfg, Workspace ws, AttributionRun attributions, TaskData data, List<Map<String, Object>> stages, double wallSeconds,
+                   FfnPoint point) {
+        this.attributions = attributions;
         this.point = point;
         this.cfg = cfg;
         this.ws = ws;
@@ -59,7 +63,7 @@ final class SummaryBuilder {
         if (exists("retraining/result.json")) s.put("retraining", retraining(num(finetune.get("test_accuracy"))));
         if (exists("analysis/overlap.json")) s.put("overlap", overlap());
         if (exists("analysis/diversity.json")) s.put("diversity", ws.readJson("analysis/diversity.json"));
-        List<InstanceNeurons> testNeurons = Results.neuronRecords(ws, "na/test.jsonl", data.testIds.size());
+        List<InstanceNeurons> testNeurons = attributions.neuronRecords(AttributionRun.Split.TEST);
         s.put("heatmaps", heatmaps(testNeurons));
         s.put("examples", examples(testNeurons));
         s.put("run", run());
@@ -234,8 +238,8 @@ final class SummaryBuilder {
 
     /** A few test instances (each class represented) with each ranking's top training instances. */
     private List<Object> examples(List<InstanceNeurons> testNeurons) {
-        Map<String, double[][]> scores = Results.instanceScores(ws);
-        List<NeuronAttribution> train = Results.neurons(ws, "na/train.jsonl", data.trainIds.size());
+        Map<String, double[][]> scores = Results.instanceScores(attributions);
+        List<NeuronAttribution> train = attributions.neurons(AttributionRun.Split.TRAIN);
         List<Object> out = new ArrayList<>();
         for (int t : chosenExamples()) {
             NeuronAttribution na = testNeurons.get(t).selected();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -15,15 +16,16 @@ public final class Tokenizers {
     /**
      * The tokenizer of a Hugging Face model folder: its tokenizer.json (BPE: byte-level as GPT-2, OPT, GPT-NeoX,
      * BLOOM, Llama-3, or SentencePiece-style with byte fallback as Llama-2), else GPT-2's vocab.json + merges.txt
-     * (or encoder.json + vocab.bpe as OpenAI ships them). BOS/EOS come from tokenizer_config.json or
-     * special_tokens_map.json when present, else from the usual token names. {@code modelDir} may also be the
-     * tokenizer.json file itself.
+     * (or encoder.json + vocab.bpe as OpenAI ships them), else a llama2.c {@code tok*.bin}. BOS/EOS come from
+     * tokenizer_config.json or special_tokens_map.json when present, else from the usual token names.
+     * {@code modelDir} may also be the tokenizer.json file itself, or a llama2.c {@code .bin}.
      *
      * @throws IllegalArgumentException naming the file, if the files are missing, malformed or use an unsupported
      *                                  feature
      */
     public static Tokenizer load(Path modelDir) {
         if (Files.isRegularFile(modelDir)) {
+            if (modelDir.getFileName().toString().endsWith(".bin")) return llama2c(modelDir);
             Path dir = modelDir.toAbsolutePath().getParent();
             return HfTokenizer.fromTokenizerJson(modelDir, TokenizerConfig.read(dir).special());
         }
@@ -40,13 +42,24 @@ public final class Tokenizers {
                 return HfTokenizer.fromVocabAndMerges(vocab, merges, config);
             }
         }
+        List<Path> llama2c = llama2cFiles(modelDir);
+        if (llama2c.size() == 1) return llama2c(llama2c.get(0));
         throw new IllegalArgumentException("no tokenizer in " + modelDir + ": expected tokenizer.json, or vocab.json + "
-                + "merges.txt, or encoder.json + vocab.bpe; found " + listing(modelDir));
+                + "merges.txt, or encoder.json + vocab.bpe, or one llama2.c tok*.bin; found " + listing(modelDir));
     }
 
     /** A llama2.c tokenizer.bin (e.g. tinyllamas' tok512.bin); BOS is 1 and EOS 2. */
     public static Tokenizer llama2c(Path tokenizerBin) {
         return Llama2cTokenizer.read(tokenizerBin);
+    }
+
+    /** The llama2.c tokenizers ({@code tok<vocab>.bin}) of a folder, such as a saved stories260K classifier. */
+    private static List<Path> llama2cFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().matches("tok\\d+\\.bin")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
     }
 
     private static String listing(Path dir) {

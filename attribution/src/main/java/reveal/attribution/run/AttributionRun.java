@@ -1,0 +1,335 @@
+package reveal.attribution.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import reveal.attribution.bridge.IaNeurons;
+import reveal.attribution.bridge.NaInstances;
+import reveal.attribution.bridge.Neuron;
+import reveal.attribution.bridge.NeuronAttribution;
+import reveal.attribution.instance.Derivatives;
+import reveal.attribution.instance.HeadOnlyLoss;
+import reveal.attribution.instance.InstanceAttribution;
+import reveal.attribution.instance.InstanceLoss;
+import reveal.attribution.instance.Lissa;
+import reveal.attribution.instance.LissaConfig;
+import reveal.attribution.instance.ModelLoss;
+import reveal.attribution.instance.ParameterSelector;
+import reveal.attribution.instance.ParameterSubset;
+import reveal.attribution.neuron.InstanceNeurons;
+import reveal.attribution.neuron.NeuronAttributor;
+import reveal.attribution.store.Fingerprint;
+import reveal.attribution.store.Progress;
+import reveal.attribution.store.RecordLog;
+import reveal.attribution.store.RowMatrix;
+import reveal.engine.Tensor;
+import reveal.engine.io.Json;
+import reveal.model.Classifiers;
+import reveal.model.LanguageModel;
+import reveal.model.data.EncodedExample;
+
+/**
+ * The attributions of one fine-tuned classifier over a training and a test split, kept in a folder from which every
+ * step resumes (an interrupted step loses at most the instance in progress):
+ * <pre>
+ *   ia/gs_dot, ia/gs_cosine, ia/influence   score matrices, row = training instance, column = test instance
+ *   ia/ihvp, ia/lissa_trace.jsonl           LiSSA's inverse-HVPs and convergence traces
+ *   na/test.jsonl, na/train.jsonl           one neuron record per instance (test records keep every attribution)
+ *   bridge/na_instances                     NA-Instances scores, row = test instance, column = training instance
+ *   bridge/ia_neurons.json                  IA-Neurons: per IA method, per test instance, its neurons
+ * </pre>
+ * Each step records its settings; resuming a folder with other settings (or other data) is refused rather than
+ * mixing the two. Instances are identified by their position in the split.
+ */
+public final class AttributionRun {
+    public enum Split {
+        TRAIN("train"), TEST("test");
+
+        final String file;
+
+        Split(String file) {
+            this.file = file;
+        }
+    }
+
+    /**
+     * Instance-attribution settings.
+     *
+     * @param parameters which parameters the gradients are taken over (the paper: the classification head)
+     * @param scale      LiSSA's Hessian scale, or 0 to choose one that makes the recursion converge: for the head
+     *                   the bound {@code 0.55 max |h|^2} (the head-only Hessian's eigenvalues are at most
+     *                   {@code |h|^2 / 2}), otherwise {@link Lissa#suggestScale} by power iteration
+     */
+    public record InstanceSettings(ParameterSelector parameters, java.util.Set<InstanceAttribution.Method> methods, double damping,
+                                   double scale, int depth, int batchSize, int repeats, long seed) {
+        public InstanceSettings {
+            if (methods.isEmpty()) throw new IllegalArgumentException("instance attribution: no method chosen");
+            if (scale < 0) throw new IllegalArgumentException("LiSSA: scale " + scale + " must be positive, or 0 to choose one");
+            if (depth < 1) throw new IllegalArgumentException("LiSSA: depth " + depth + " must be >= 1");
+        }
+    }
+
+    private final Path dir;
+    private final LanguageModel classifier;
+    private final List<EncodedExample> train, test;
+    private final Map<String, Object> inputs;
+    private final boolean quiet;
+
+    /**
+     * @param inputs what the model and data are (paths, task, fingerprints...): recorded with every result so that a
+     *               resume against other inputs is refused
+     */
+    public AttributionRun(Path dir, LanguageModel classifier, List<EncodedExample> train, List<EncodedExample> test, Map<String, Object> inputs,
+                          boolean quiet) {
+        if (train.isEmpty() || test.isEmpty()) throw new IllegalArgumentException("attribution: " + train.size() + " training and " + test.size() + " test instances");
+        this.dir = dir;
+        this.classifier = classifier;
+        this.train = List.copyOf(train);
+        this.test = List.copyOf(test);
+        Map<String, Object> in = new LinkedHashMap<>(inputs);
+        in.put("train_fingerprint", fingerprint(train));
+        in.put("test_fingerprint", fingerprint(test));
+        this.inputs = in;
+        this.quiet = quiet;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    // ---------------------------------------------------------------- instance attribution
+
+    /** Computes (or completes) the IA score matrices; returns each method's matrix ({@link RowMatrix#load}). */
+    public Map<InstanceAttribution.Method, Path> instanceAttribution(InstanceSettings s) {
+        ParameterSubset params = ParameterSubset.select(classifier.parameters(), s.parameters());
+        int[] trainLabels = labels(train), testLabels = labels(test);
+        InstanceLoss trainLoss, testLoss;
+        double scale = s.scale();
+        if (params.names().equals(List.of(ParameterSelector.HEAD))) {
+            // The head's gradients need only the final hidden states: one batched pass per split, not one per gradient.
+            double[][] hTrain = Classifiers.pooledHidden(classifier, ids(train)), hTest = Classifiers.pooledHidden(classifier, ids(test));
+            Tensor w = params.tensors().get(0);
+            trainLoss = new HeadOnlyLoss(w, hTrain, trainLabels);
+            testLoss = new HeadOnlyLoss(w, hTest, testLabels);
+            if (scale == 0) {
+                double maxNorm = 0;
+                for (double[] h : hTrain) maxNorm = Math.max(maxNorm, dot(h, h));
+                scale = 0.55 * maxNorm;
+            }
+        } else {
+            trainLoss = ModelLoss.classification(classifier, ids(train), trainLabels);
+            testLoss = ModelLoss.classification(classifier, ids(test), testLabels);
+            if (scale == 0 && s.methods().contains(InstanceAttribution.Method.INFLUENCE)) {
+                scale = Lissa.suggestScale(new Derivatives(trainLoss, params), positions(train.size()), s.batchSize(), s.seed());
+            }
+        }
+        LissaConfig lissa = new LissaConfig(s.damping(), scale == 0 ? 1 : scale, 0, s.depth(), s.batchSize(), s.repeats(), s.seed(),
+                LissaConfig.BatchOrder.SHUFFLED, 10);
+        InstanceAttribution.Options options = new InstanceAttribution.Options(s.methods(), lissa, InstanceAttribution.Sign.PAPER, inputs, quiet);
+        Map<InstanceAttribution.Method, Path> out = new InstanceAttribution(params, trainLoss, positions(train.size()), testLoss, positions(test.size()))
+                .run(dir.resolve("ia"), options);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("parameters", params.describe());
+        info.put("methods", s.methods().stream().map(Enum::name).toList());
+        if (s.methods().contains(InstanceAttribution.Method.INFLUENCE)) {
+            info.put("lissa_scale", lissa.scale());
+            info.put("lissa_lambda", lissa.lambda());
+            info.put("lissa_depth", s.depth());
+            info.put("lissa_batch", s.batchSize());
+        }
+        writeJson(dir.resolve("ia/info.json"), info);
+        return out;
+    }
+
+    /** IA scores {@code [test][train]} of one method. */
+    public double[][] instanceScores(InstanceAttribution.Method method) {
+        try (RowMatrix m = RowMatrix.load(InstanceAttribution.matrixPath(dir.resolve("ia"), method, InstanceAttribution.Sign.PAPER))) {
+            if (!m.isComplete()) throw new IllegalStateException(m.spec().method() + " scores in " + dir.resolve("ia") + " are incomplete; rerun to finish them");
+            return m.testMajor();
+        }
+    }
+
+    // ---------------------------------------------------------------- neuron attribution
+
+    /**
+     * Integrated gradients of every instance of {@code split} not yet in its log, with the neurons {@code settings}
+     * selects. {@code keepRows}: the records also carry the full {@code [layer][neuron]} attributions.
+     */
+    public void neuronAttribution(Split split, NeuronSettings settings, boolean keepRows) {
+        List<EncodedExample> examples = examples(split);
+        Path file = dir.resolve("na/" + split.file + ".jsonl");
+        Map<String, Object> identity = new LinkedHashMap<>(settings.describe());
+        identity.put("inputs", inputs);
+        identity.put("keep_rows", keepRows);
+        checkSettings(dir.resolve("na/" + split.file + ".settings.json"), identity);
+        boolean[] done = new boolean[examples.size()];
+        int[] count = {0};
+        try (RecordLog log = RecordLog.open(file, r -> {
+            int id = ((Number) r.get("id")).intValue();
+            if (id >= 0 && id < done.length && !done[id]) {
+                done[id] = true;
+                count[0]++;
+            }
+        })) {
+            Progress progress = Progress.start("NA " + split.file + " instances", examples.size(), count[0], quiet);
+            for (int i = 0; i < examples.size(); i++) {
+                if (done[i]) continue;
+                EncodedExample e = examples.get(i);
+                log.append(NeuronAttributor.attribute(classifier, i, e.ids(), e.label(), settings.ig(), settings.selection(), keepRows).toRecord());
+                progress.advance();
+            }
+        }
+    }
+
+    /** The neuron records of a split, by position; every position must be present. */
+    public List<InstanceNeurons> neuronRecords(Split split) {
+        return neuronRecords(dir, split, examples(split).size());
+    }
+
+    /** The selected neurons of every instance of a split, by position. */
+    public List<NeuronAttribution> neurons(Split split) {
+        return neuronRecords(split).stream().map(InstanceNeurons::selected).toList();
+    }
+
+    static List<InstanceNeurons> neuronRecords(Path dir, Split split, int n) {
+        Path file = dir.resolve("na/" + split.file + ".jsonl");
+        if (!Files.exists(file)) throw new IllegalStateException("no neuron attributions of the " + split.file + " split in " + dir + "; run that step first");
+        InstanceNeurons[] byPosition = new InstanceNeurons[n];
+        for (Map<String, Object> r : RecordLog.readAll(file)) {
+            InstanceNeurons rec = InstanceNeurons.fromRecord(r);
+            int id = rec.selected().instanceId();
+            if (id < 0 || id >= n) throw new IllegalStateException(file + ": record for instance " + id + " outside the split's " + n);
+            byPosition[id] = rec;
+        }
+        for (int i = 0; i < n; i++) {
+            if (byPosition[i] == null) throw new IllegalStateException(file + " has no record for instance " + i + "; rerun to complete it");
+        }
+        return List.of(byPosition);
+    }
+
+    // ---------------------------------------------------------------- bridges
+
+    /** NA-Instances scores of every test instance against every training instance, from both splits' neurons. */
+    public Path naInstances(int testNeurons) {
+        List<NeuronAttribution> trainNeurons = neurons(Split.TRAIN), testNeuronsOf = neurons(Split.TEST);
+        NaInstances na = new NaInstances(trainNeurons, testNeurons);
+        Path base = dir.resolve("bridge/na_instances");
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("test_neurons", testNeurons);
+        identity.put("inputs", inputs);
+        try (RowMatrix m = RowMatrix.open(base, new RowMatrix.Spec("na_instances", RowMatrix.TEST, positions(test.size()), RowMatrix.TRAIN,
+                positions(train.size()), RowMatrix.DType.F64, identity))) {
+            for (int t = 0; t < test.size(); t++) if (!m.isDone(t)) m.write(t, na.scores(testNeuronsOf.get(t)));
+        }
+        return base;
+    }
+
+    /** NA-Instances scores {@code [test][train]}. */
+    public double[][] naInstanceScores() {
+        try (RowMatrix m = RowMatrix.load(dir.resolve("bridge/na_instances"))) {
+            return m.testMajor();
+        }
+    }
+
+    /**
+     * IA-Neurons of every test instance for each IA method given: the strongest neuron of each of its top {@code k}
+     * training instances. Written to {@code bridge/ia_neurons.json} as {@code {method: [["layer-neuron", ...], ...]}}.
+     */
+    public Map<InstanceAttribution.Method, List<List<Neuron>>> iaNeurons(List<InstanceAttribution.Method> methods, int k) {
+        List<NeuronAttribution> trainNeurons = neurons(Split.TRAIN);
+        Map<InstanceAttribution.Method, List<List<Neuron>>> out = new EnumMap<>(InstanceAttribution.Method.class);
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (InstanceAttribution.Method method : methods) {
+            List<List<Neuron>> perTest = new ArrayList<>();
+            for (double[] row : instanceScores(method)) perTest.add(IaNeurons.forTest(row, trainNeurons, k));
+            out.put(method, perTest);
+            json.put(method.fileName(), perTest.stream().map(ns -> ns.stream().map(Neuron::toString).toList()).toList());
+        }
+        writeJson(dir.resolve("bridge/ia_neurons.json"), json);
+        return out;
+    }
+
+    /** The IA-Neurons of one method as {@link #iaNeurons(List, int)} stored them. */
+    public List<List<Neuron>> iaNeurons(InstanceAttribution.Method method) {
+        Path file = dir.resolve("bridge/ia_neurons.json");
+        Object lists;
+        try {
+            lists = ((Map<?, ?>) Json.parse(Files.readString(file, StandardCharsets.UTF_8))).get(method.fileName());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + "; run the IA-Neurons step first", e);
+        }
+        if (lists == null) throw new IllegalStateException(file + " holds no IA-Neurons of " + method.fileName());
+        List<List<Neuron>> out = new ArrayList<>();
+        for (Object row : (List<?>) lists) out.add(((List<?>) row).stream().map(k -> Neuron.parse((String) k)).toList());
+        return out;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private List<EncodedExample> examples(Split split) {
+        return split == Split.TRAIN ? train : test;
+    }
+
+    /** Refuses to continue a step whose stored settings differ; records them the first time. */
+    private static void checkSettings(Path file, Map<String, Object> settings) {
+        Object canonical = Json.parse(Json.write(settings));
+        if (Files.exists(file)) {
+            Object stored;
+            try {
+                stored = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+            if (!stored.equals(canonical)) {
+                throw new IllegalStateException(file + " records other settings or inputs than this run's (stored " + Json.write(stored) + ", now "
+                        + Json.write(canonical) + "); use another output folder, or delete the step's files to start it over");
+            }
+        } else {
+            writeJson(file, settings);
+        }
+    }
+
+    private static void writeJson(Path file, Object value) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, Json.write(value) + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static String fingerprint(List<EncodedExample> split) {
+        List<Object> rows = new ArrayList<>(split.size());
+        for (EncodedExample e : split) rows.add(List.of(e.ids(), e.label()));
+        return Fingerprint.of(rows);
+    }
+
+    private static List<int[]> ids(List<EncodedExample> split) {
+        return split.stream().map(EncodedExample::ids).toList();
+    }
+
+    private static int[] labels(List<EncodedExample> split) {
+        return split.stream().mapToInt(EncodedExample::label).toArray();
+    }
+
+    private static int[] positions(int n) {
+        return IntStream.range(0, n).toArray();
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+}
