@@ -1,6 +1,7 @@
 package reveal.attribution.neuron;
 
 import reveal.model.arch.FfnPoint;
+import reveal.model.io.ModelConfig;
 
 /**
  * Settings of integrated gradients over FFN neurons.
@@ -25,6 +26,15 @@ public record IgOptions(int steps, Quadrature quadrature, FfnPoint point, int ta
         if (quadrature == null || point == null) throw new IllegalArgumentException("integrated gradients needs a quadrature and a neuron point");
         if (target < PREDICTED) throw new IllegalArgumentException("target " + target + " is neither a class/token id nor PREDICTED (-1)");
         if (position < LAST) throw new IllegalArgumentException("position " + position + " is neither a token index nor LAST (-1)");
+    }
+
+    /**
+     * The paper's neuron for an architecture: the first FFN projection's output before the activation (fc1 /
+     * dense_h_to_4h), whose zero also zeroes the neuron's output. In a gated FFN (Llama's SwiGLU) that point is only
+     * the gate: the neuron's output is silu(gate) * up, so there the down projection's input is the neuron.
+     */
+    public static FfnPoint paperPoint(ModelConfig config) {
+        return config.arch() == ModelConfig.Arch.LLAMA ? FfnPoint.POST : FfnPoint.PRE;
     }
 
     public IgOptions withTarget(int t) {

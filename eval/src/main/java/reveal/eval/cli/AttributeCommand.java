@@ -1,34 +1,255 @@
 package reveal.eval.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import reveal.attribution.bridge.NaInstances;
+import reveal.attribution.instance.InstanceAttribution;
+import reveal.attribution.instance.ParameterSelector;
+import reveal.attribution.neuron.IgOptions;
 import reveal.attribution.neuron.NeuronAttributor;
 import reveal.attribution.neuron.Quadrature;
+import reveal.attribution.run.AttributionRun;
+import reveal.attribution.run.NeuronSettings;
 import reveal.engine.io.Json;
+import reveal.model.Classifiers;
+import reveal.model.LanguageModel;
 import reveal.model.arch.FfnPoint;
+import reveal.model.data.Dataset;
+import reveal.model.data.Datasets;
+import reveal.model.data.EncodedExample;
+import reveal.model.data.Example;
+import reveal.model.data.PromptEncoder;
+import reveal.model.data.TaskKind;
+import reveal.model.io.ModelConfig;
 
 /**
- * {@code attribute na --ids ...}: integrated-gradient attributions of every FFN neuron at the last position of one
- * token sequence, one row per layer, as JSON.
+ * {@code attribute}: the attribution methods one at a time on a fine-tuned classifier and task files, into an
+ * output folder that a rerun resumes ({@link AttributionRun}); or {@code na --ids}: the neuron attributions of one
+ * token sequence as JSON. A step that needs another's results (NA-Instances needs both splits' neurons, IA-Neurons
+ * the IA scores and the training neurons) runs or completes that step first. Progress goes to stderr; stdout gets
+ * one JSON object: what was computed, where, and how long each step took.
  */
 final class AttributeCommand implements Main.Command {
+    private static final List<String> METHODS = List.of("ia", "na", "na-instances", "ia-neurons");
+
     @Override
     public String usage() {
-        return "attribute na --model DIR --ids 5,17,42 --target T [--steps 20 --quadrature right|paper --neurons pre|post --device D]";
+        return "attribute ia|na|na-instances|ia-neurons --model DIR --task nli|claim --train FILE --test FILE --out DIR [--max-len 128"
+                + " --limit-train N --limit-test N --device D]\n"
+                + "      ia:  [--methods gs_dot,gs_cosine,influence --params head|all|layers:0,3|names:A,B|regex:R --lissa-depth 1000"
+                + " --lissa-batch 8 --lissa-damping 0.01 --lissa-scale S --lissa-repeats 1 --seed 42]\n"
+                + "      na:  [--steps 20 --quadrature paper|right --neurons pre|post --threshold 0.1 | --top-k K --split train|test|both]\n"
+                + "      na-instances: [--test-neurons 5] + na options;  ia-neurons: [--k 100] + ia and na options\n"
+                + "    attribute na --model DIR --ids 5,17,42 --target T [--steps 20 --quadrature right|paper --neurons pre|post --device D]";
     }
 
     @Override
     public void run(Args args, PrintStream out) {
-        String method = args.positional(0, "method (na)");
-        if (!method.equals("na")) throw new Args.UsageException("unknown attribution method '" + method + "'");
+        String method = args.positional(0, "method (" + String.join(", ", METHODS) + ")");
+        if (!METHODS.contains(method)) throw new Args.UsageException("unknown attribution method '" + method + "'; expected one of " + METHODS);
+        if (method.equals("na") && args.has("ids")) {
+            singleSequence(args, out);
+            return;
+        }
+        Path outDir = Path.of(args.require("out"));
+        TaskKind kind = TaskKind.parse(args.require("task"));
+        Path trainFile = Path.of(args.require("train")), testFile = Path.of(args.require("test"));
+        int maxLen = args.getInt("max-len", 128);
+        int limitTrain = args.getInt("limit-train", 0), limitTest = args.getInt("limit-test", 0);
+        InstanceOptions ia = method.equals("ia") || method.equals("ia-neurons") ? InstanceOptions.read(args) : null;
+        NeuronOptions na = method.equals("ia") ? null : NeuronOptions.read(args, method.equals("na"));
+        int testNeurons = method.equals("na-instances") ? args.getInt("test-neurons", NaInstances.TEST_NEURONS) : 0;
+        int k = method.equals("ia-neurons") ? args.getInt("k", 100) : 0;
+        ModelOptions m = ModelOptions.read(args);
+        args.rejectUnknown();
+
+        LanguageModel model = m.model;
+        ModelConfig config = model.config();
+        if (config.head() != ModelConfig.Head.SEQUENCE_CLASSIFICATION) {
+            throw new IllegalArgumentException("--model " + m.describe() + " is a " + config.architecture() + ", not a sequence classifier; fine-tune one"
+                    + " first (./reveal finetune ... --out DIR, then --model DIR/best)");
+        }
+        PromptEncoder encoder = PromptEncoder.withPaperPrefix(m.tokenizer(), maxLen);
+        List<EncodedExample> train = encode(Datasets.read(kind, trainFile), limitTrain, config.numLabels(), encoder);
+        List<EncodedExample> test = encode(Datasets.read(kind, testFile), limitTest, config.numLabels(), encoder);
+        writeInputs(outDir, config, train, test);
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("model", m.describe());
+        inputs.put("task", kind.toString());
+        inputs.put("max_len", maxLen);
+        AttributionRun run = new AttributionRun(outDir, model, train, test, inputs, false);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("method", method);
+        summary.put("out", outDir.toAbsolutePath().toString());
+        summary.put("train", train.size());
+        summary.put("test", test.size());
+        summary.put("device", model.backend().name());
+        List<Map<String, Object>> steps = new ArrayList<>();
+        switch (method) {
+            case "ia" -> steps.add(timed("ia", train.size(), () -> run.instanceAttribution(ia.settings())));
+            case "na" -> {
+                for (AttributionRun.Split split : na.splits) {
+                    int n = split == AttributionRun.Split.TRAIN ? train.size() : test.size();
+                    steps.add(timed("na " + split.name().toLowerCase(Locale.ROOT), n,
+                            () -> run.neuronAttribution(split, na.settings(config), split == AttributionRun.Split.TEST)));
+                }
+            }
+            case "na-instances" -> {
+                steps.add(timed("na test", test.size(), () -> run.neuronAttribution(AttributionRun.Split.TEST, na.settings(config), true)));
+                steps.add(timed("na train", train.size(), () -> run.neuronAttribution(AttributionRun.Split.TRAIN, na.settings(config), false)));
+                steps.add(timed("na-instances", test.size(), () -> run.naInstances(testNeurons)));
+            }
+            case "ia-neurons" -> {
+                steps.add(timed("ia", train.size(), () -> run.instanceAttribution(ia.settings())));
+                steps.add(timed("na train", train.size(), () -> run.neuronAttribution(AttributionRun.Split.TRAIN, na.settings(config), false)));
+                steps.add(timed("ia-neurons", test.size(), () -> run.iaNeurons(List.copyOf(ia.methods), k)));
+            }
+            default -> throw new IllegalStateException(method);
+        }
+        summary.put("steps", steps);
+        summary.put("test_accuracy", accuracy(model, test));
+        out.println(Json.write(summary));
+    }
+
+    /** {@code na --ids}: one row of attributions per layer for the last position of the given ids. */
+    private static void singleSequence(Args args, PrintStream out) {
         ModelOptions m = ModelOptions.read(args);
         int[] ids = args.getInts("ids");
         int target = Integer.parseInt(args.require("target"));
         int steps = args.getInt("steps", 20);
         Quadrature quadrature = Quadrature.byName(args.get("quadrature", "right"));
-        FfnPoint point = FfnPoint.valueOf(args.get("neurons", "post").toUpperCase(java.util.Locale.ROOT));
+        FfnPoint point = point(args.get("neurons", null), m.config());
         args.rejectUnknown();
         double[][] attributions = NeuronAttributor.attributions(m.model, ids, target, steps, quadrature, point);
-        out.println(Json.write(Map.of("attributions", java.util.Arrays.asList(attributions))));
+        out.println(Json.write(Map.of("attributions", Arrays.asList(attributions))));
+    }
+
+    /** {@code --neurons pre|post}, else the paper's neuron for the architecture. */
+    private static FfnPoint point(String name, ModelConfig config) {
+        if (name == null) return IgOptions.paperPoint(config);
+        return switch (name) {
+            case "pre" -> FfnPoint.PRE;
+            case "post" -> FfnPoint.POST;
+            default -> throw new Args.UsageException("--neurons " + name + ": expected pre or post");
+        };
+    }
+
+    private record InstanceOptions(ParameterSelector params, Set<InstanceAttribution.Method> methods, double damping, double scale, int depth,
+                                   int batch, int repeats, long seed) {
+        static InstanceOptions read(Args args) {
+            Set<InstanceAttribution.Method> methods = EnumSet.noneOf(InstanceAttribution.Method.class);
+            for (String name : args.get("methods", "gs_dot,gs_cosine,influence").split(",")) {
+                methods.add(Arrays.stream(InstanceAttribution.Method.values()).filter(x -> x.fileName().equals(name.trim())).findFirst()
+                        .orElseThrow(() -> new Args.UsageException("--methods: unknown method '" + name + "'; expected gs_dot, gs_cosine, influence")));
+            }
+            return new InstanceOptions(selector(args.get("params", "head")), methods, args.getDouble("lissa-damping", 0.01),
+                    args.getDouble("lissa-scale", 0), args.getInt("lissa-depth", 1000), args.getInt("lissa-batch", 8), args.getInt("lissa-repeats", 1),
+                    args.getLong("seed", 42));
+        }
+
+        AttributionRun.InstanceSettings settings() {
+            return new AttributionRun.InstanceSettings(params, methods, damping, scale, depth, batch, repeats, seed);
+        }
+
+        private static ParameterSelector selector(String spec) {
+            if (spec.equals("head")) return ParameterSelector.classificationHead();
+            if (spec.equals("all")) return ParameterSelector.all();
+            int colon = spec.indexOf(':');
+            String kind = colon < 0 ? spec : spec.substring(0, colon), value = colon < 0 ? "" : spec.substring(colon + 1);
+            return switch (kind) {
+                case "layers" -> ParameterSelector.layers(Arrays.stream(value.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray());
+                case "names" -> ParameterSelector.named(value.split(","));
+                case "regex" -> ParameterSelector.matching(value);
+                default -> throw new Args.UsageException("--params " + spec + ": expected head, all, layers:0,3, names:A,B or regex:R");
+            };
+        }
+    }
+
+    private record NeuronOptions(int steps, Quadrature quadrature, String neurons, double threshold, int topK, List<AttributionRun.Split> splits) {
+        static NeuronOptions read(Args args, boolean splitOption) {
+            String split = splitOption ? args.get("split", "both") : "both";
+            List<AttributionRun.Split> splits = switch (split) {
+                case "both" -> List.of(AttributionRun.Split.TEST, AttributionRun.Split.TRAIN);
+                case "train" -> List.of(AttributionRun.Split.TRAIN);
+                case "test" -> List.of(AttributionRun.Split.TEST);
+                default -> throw new Args.UsageException("--split " + split + ": expected train, test or both");
+            };
+            return new NeuronOptions(args.getInt("steps", 20), Quadrature.byName(args.get("quadrature", "paper")), args.get("neurons", null),
+                    args.getDouble("threshold", 0.1), args.getInt("top-k", 0), splits);
+        }
+
+        NeuronSettings settings(ModelConfig config) {
+            IgOptions ig = new IgOptions(steps, quadrature, point(neurons, config), IgOptions.PREDICTED, IgOptions.LAST);
+            return new NeuronSettings(ig, threshold, topK);
+        }
+    }
+
+    private static Map<String, Object> timed(String step, int instances, Runnable body) {
+        long t0 = System.nanoTime();
+        body.run();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", step);
+        m.put("instances", instances);
+        m.put("seconds", seconds);
+        m.put("instances_per_second", instances / seconds);
+        System.err.printf(Locale.ROOT, "[attribute] %s: %d instances in %.1fs (%.2f/s; resumed work is not counted again)%n", step, instances, seconds,
+                instances / seconds);
+        return m;
+    }
+
+    private static List<EncodedExample> encode(Dataset data, int limit, int classes, PromptEncoder encoder) {
+        List<Example> examples = data.examples();
+        if (limit > 0 && limit < examples.size()) examples = examples.subList(0, limit);
+        if (examples.isEmpty()) throw new IllegalArgumentException(data.source() + ": no examples");
+        List<EncodedExample> out = new ArrayList<>(examples.size());
+        for (Example e : examples) {
+            if (e.label() < 0 || e.label() >= classes) {
+                throw new IllegalArgumentException(data.source() + ": example " + e.id() + " has label " + e.label() + " (" + data.labelNames()
+                        + "), but the model has " + classes + " classes");
+            }
+            out.add(encoder.encode(e));
+        }
+        return out;
+    }
+
+    /** The token ids and labels attributed, so that other tools (bench/attribution_torch.py) see exactly the same input. */
+    private static void writeInputs(Path dir, ModelConfig config, List<EncodedExample> train, List<EncodedExample> test) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pad_id", config.padTokenId());
+        m.put("train", rows(train));
+        m.put("test", rows(test));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("inputs.json"), Json.write(m) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("inputs.json"), e);
+        }
+    }
+
+    private static List<Object> rows(List<EncodedExample> split) {
+        List<Object> out = new ArrayList<>(split.size());
+        for (EncodedExample e : split) out.add(Map.of("ids", e.ids(), "label", e.label()));
+        return out;
+    }
+
+    private static double accuracy(LanguageModel classifier, List<EncodedExample> split) {
+        int[] predicted = Classifiers.predictions(classifier, split.stream().map(EncodedExample::ids).toList());
+        int hits = 0;
+        for (int i = 0; i < predicted.length; i++) if (predicted[i] == split.get(i).label()) hits++;
+        return (double) hits / predicted.length;
     }
 }

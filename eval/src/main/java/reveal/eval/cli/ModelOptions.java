@@ -45,6 +45,11 @@ final class ModelOptions {
         return new ModelOptions(backend, LanguageModel.loadLlama2c(path, backend), path, tok != null ? Path.of(tok) : null);
     }
 
+    /** The model folder or file (for the embedded model, where it was extracted). */
+    String describe() {
+        return modelPath.toAbsolutePath().toString();
+    }
+
     ModelConfig config() {
         return model.config();
     }

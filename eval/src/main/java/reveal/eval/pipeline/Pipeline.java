@@ -129,20 +129,11 @@ public final class Pipeline {
         tokenizer = Tokenizers.load(tokenizerPath);
         tokenizerFiles = Files.isRegularFile(tokenizerPath) ? List.of(tokenizerPath) : LanguageModel.tokenizerFiles(tokenizerPath);
         ModelConfig config = pretrained.config();
-        point = neuronPoint(config);
+        point = IgOptions.paperPoint(config);
         data = TaskData.load(cfg.task(), PromptEncoder.withPaperPrefix(tokenizer, cfg.maxLen()), ws.path("task"));
         log(String.format(Locale.ROOT, "task: %d training, %d dev, %d test instances, %d classes %s; model %s (%d layers, %d FFN neurons each)",
                 data.train.size(), data.dev.size(), data.test.size(), data.labels.size(), data.labels, config.arch(),
                 config.numLayers(), config.intermediateSize()));
-    }
-
-    /**
-     * The paper attributes the first FFN projection's output before the activation (fc1 / dense_h_to_4h), whose zero
-     * also zeroes the neuron's output. In a gated FFN (Llama's SwiGLU) that point is only the gate: the neuron's
-     * output is silu(gate) * up, so the down projection's input is the neuron there.
-     */
-    static FfnPoint neuronPoint(ModelConfig config) {
-        return config.arch() == ModelConfig.Arch.LLAMA ? FfnPoint.POST : FfnPoint.PRE;
     }
 
     /** The embedded stories260K as one model folder with its tokenizer. */

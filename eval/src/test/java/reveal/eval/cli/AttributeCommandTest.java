@@ -1,0 +1,220 @@
+package reveal.eval.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reveal.attribution.bridge.IaNeurons;
+import reveal.attribution.bridge.NaInstances;
+import reveal.attribution.bridge.Neuron;
+import reveal.attribution.bridge.NeuronAttribution;
+import reveal.attribution.neuron.InstanceNeurons;
+import reveal.attribution.store.RecordLog;
+import reveal.attribution.store.RowMatrix;
+import reveal.engine.cpu.CpuBackend;
+import reveal.engine.io.Json;
+import reveal.eval.knowledge.KnownAnswerTask;
+import reveal.model.Classifiers;
+import reveal.model.EmbeddedModel;
+import reveal.model.LanguageModel;
+import reveal.model.train.LanguageModelTrainable;
+
+/**
+ * {@code ./reveal attribute ia|na|na-instances|ia-neurons} on task files, checked against independent computations:
+ * the head-only gradient-similarity closed form, NA-Instances and IA-Neurons recomputed from the written neuron
+ * records, and the single-sequence {@code na --ids} form; plus resuming and refusing a folder made with other settings.
+ */
+class AttributeCommandTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static String train, test;
+
+    /** stories260K with a seeded two-class head (untrained: the attributions' mechanics do not need a good model). */
+    @BeforeAll
+    static void classifierAndTask() {
+        Path embedded = EmbeddedModel.stories260K();
+        LanguageModel lm = LanguageModel.load(embedded.resolve("hf_llama_layout"), new CpuBackend(1));
+        model = dir.resolve("model");
+        LanguageModelTrainable.classifier(Classifiers.withNewHead(lm, List.of("supported", "refuted"), 5), List.of(embedded.resolve("tok512.bin")))
+                .save(model);
+        KnownAnswerTask.generate(7, new KnownAnswerTask.Sizes(4, 2, 4, 6)).write(dir.resolve("task"));
+        train = dir.resolve("task/train.jsonl").toString();
+        test = dir.resolve("task/test.jsonl").toString();
+    }
+
+    @Test
+    void gradientSimilarityMatchesTheHeadOnlyClosedForm() {
+        Path out = dir.resolve("ia");
+        Map<String, Object> summary = attribute(0, "ia", "--out", out.toString(), "--methods", "gs_dot,gs_cosine");
+        assertEquals(32, ((Number) summary.get("train")).intValue());
+        assertEquals(6, ((Number) summary.get("test")).intValue());
+
+        // d CE / d W = (softmax(W h) - onehot(y)) h^T, so the dot of two gradients is (r_z . r_t)(h_z . h_t).
+        LanguageModel classifier = LanguageModel.load(model, new CpuBackend(1));
+        double[][] w = weights(classifier);
+        List<int[]> trainIds = new ArrayList<>(), testIds = new ArrayList<>();
+        List<Integer> trainLabels = new ArrayList<>(), testLabels = new ArrayList<>();
+        readInputs(out, "train", trainIds, trainLabels);
+        readInputs(out, "test", testIds, testLabels);
+        double[][] hTrain = Classifiers.pooledHidden(classifier, trainIds), hTest = Classifiers.pooledHidden(classifier, testIds);
+        double[][] dot = load(out.resolve("ia/gs_dot")), cosine = load(out.resolve("ia/gs_cosine"));
+        for (int z = 0; z < hTrain.length; z++) {
+            double[] rz = residual(w, hTrain[z], trainLabels.get(z));
+            for (int t = 0; t < hTest.length; t++) {
+                double[] rt = residual(w, hTest[t], testLabels.get(t));
+                double expected = dot(rz, rt) * dot(hTrain[z], hTest[t]);
+                double norms = Math.sqrt(dot(rz, rz) * dot(hTrain[z], hTrain[z]) * dot(rt, rt) * dot(hTest[t], hTest[t]));
+                assertEquals(expected, dot[z][t], 1e-4 * Math.abs(expected) + 1e-7, "gs_dot[" + z + "][" + t + "]");
+                assertEquals(expected / norms, cosine[z][t], 1e-4, "gs_cosine[" + z + "][" + t + "]");
+            }
+        }
+    }
+
+    @Test
+    void naInstancesAndIaNeuronsFollowFromTheWrittenNeuronRecords() {
+        Path out = dir.resolve("bridges");
+        attribute(0, "na-instances", "--out", out.toString(), "--steps", "3", "--quadrature", "right", "--neurons", "post");
+        List<NeuronAttribution> trainNeurons = neurons(out.resolve("na/train.jsonl"), 32), testNeurons = neurons(out.resolve("na/test.jsonl"), 6);
+        NaInstances na = new NaInstances(trainNeurons);
+        double[][] written;
+        try (RowMatrix m = RowMatrix.load(out.resolve("bridge/na_instances"))) {
+            written = m.readAll();
+        }
+        for (int t = 0; t < 6; t++) assertArrayEquals(na.scores(testNeurons.get(t)), written[t], 1e-12, "NA-Instances row " + t);
+
+        // The file form's test records carry the same attributions as the single-sequence form.
+        InstanceNeurons first = InstanceNeurons.fromRecord(RecordLog.readAll(out.resolve("na/test.jsonl")).stream()
+                .filter(r -> ((Number) r.get("id")).intValue() == 0).findFirst().orElseThrow());
+        List<int[]> ids = new ArrayList<>();
+        readInputs(out, "test", ids, new ArrayList<>());
+        String idList = String.join(",", java.util.Arrays.stream(ids.get(0)).mapToObj(Integer::toString).toList());
+        Map<String, Object> single = attributeRaw(0, "na", "--model", model.toString(), "--ids", idList, "--target", Integer.toString(first.target()),
+                "--steps", "3", "--quadrature", "right", "--neurons", "post", "--device", "cpu:1");
+        List<?> rows = (List<?>) single.get("attributions");
+        for (int l = 0; l < rows.size(); l++) assertArrayEquals(first.rows()[l], Json.doubles((List<?>) rows.get(l)), 1e-9, "layer " + l);
+
+        // IA-Neurons reuse the neuron records already there and add the IA scores.
+        attribute(0, "ia-neurons", "--out", out.toString(), "--steps", "3", "--quadrature", "right", "--neurons", "post", "--methods", "gs_dot", "--k", "4");
+        double[][] gsDot;
+        try (RowMatrix m = RowMatrix.load(out.resolve("ia/gs_dot"))) {
+            gsDot = m.testMajor();
+        }
+        Map<String, Object> iaNeurons = Json.parseObject(read(out.resolve("bridge/ia_neurons.json")));
+        List<?> perTest = (List<?>) iaNeurons.get("gs_dot");
+        for (int t = 0; t < 6; t++) {
+            List<String> expected = IaNeurons.forTest(gsDot[t], trainNeurons, 4).stream().map(Neuron::toString).toList();
+            assertEquals(expected, perTest.get(t), "IA-Neurons of test " + t);
+        }
+    }
+
+    @Test
+    void aRerunResumesAndOtherSettingsAreRefused() {
+        Path out = dir.resolve("resume");
+        attribute(0, "na", "--out", out.toString(), "--split", "test", "--steps", "2");
+        String before = read(out.resolve("na/test.jsonl"));
+        attribute(0, "na", "--out", out.toString(), "--split", "test", "--steps", "2");
+        assertEquals(before, read(out.resolve("na/test.jsonl")), "a complete split is not attributed again");
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args("na", "--out", out.toString(), "--split", "test", "--steps", "4"), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("other settings"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(before, read(out.resolve("na/test.jsonl")), "a refused run leaves the records as they were");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String[] args(String method, String... more) {
+        List<String> a = new ArrayList<>(List.of("attribute", method, "--model", model.toString(), "--task", "claim", "--train", train, "--test", test,
+                "--max-len", "64", "--device", "cpu:1"));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    private static Map<String, Object> attribute(int expectedCode, String method, String... more) {
+        return run(expectedCode, args(method, more));
+    }
+
+    private static Map<String, Object> attributeRaw(int expectedCode, String... argv) {
+        String[] all = new String[argv.length + 1];
+        all[0] = "attribute";
+        System.arraycopy(argv, 0, all, 1, argv.length);
+        return run(expectedCode, all);
+    }
+
+    private static Map<String, Object> run(int expectedCode, String[] argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(expectedCode, code, String.join(" ", argv) + " failed: " + err.toString(StandardCharsets.UTF_8));
+        return Json.parseObject(out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void readInputs(Path out, String split, List<int[]> ids, List<Integer> labels) {
+        for (Object row : (List<?>) Json.parseObject(read(out.resolve("inputs.json"))).get(split)) {
+            Map<?, ?> r = (Map<?, ?>) row;
+            ids.add(Json.ints((List<?>) r.get("ids")));
+            labels.add(((Number) r.get("label")).intValue());
+        }
+    }
+
+    private static List<NeuronAttribution> neurons(Path file, int n) {
+        NeuronAttribution[] out = new NeuronAttribution[n];
+        for (Map<String, Object> r : RecordLog.readAll(file)) {
+            NeuronAttribution a = InstanceNeurons.fromRecord(r).selected();
+            out[a.instanceId()] = a;
+        }
+        return List.of(out);
+    }
+
+    private static double[][] load(Path base) {
+        try (RowMatrix m = RowMatrix.load(base)) {
+            return m.readAll();
+        }
+    }
+
+    private static double[][] weights(LanguageModel classifier) {
+        reveal.engine.Tensor w = classifier.parameters().get("score.weight");
+        double[] flat = w.toDoubleArray();
+        int classes = w.dim(0), width = w.dim(1);
+        double[][] out = new double[classes][width];
+        for (int c = 0; c < classes; c++) System.arraycopy(flat, c * width, out[c], 0, width);
+        return out;
+    }
+
+    /** softmax(W h) - onehot(label). */
+    private static double[] residual(double[][] w, double[] h, int label) {
+        double[] logits = new double[w.length];
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int c = 0; c < w.length; c++) max = Math.max(max, logits[c] = dot(w[c], h));
+        for (int c = 0; c < w.length; c++) sum += logits[c] = Math.exp(logits[c] - max);
+        for (int c = 0; c < w.length; c++) logits[c] = logits[c] / sum - (c == label ? 1 : 0);
+        return logits;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
