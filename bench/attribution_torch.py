@@ -19,13 +19,13 @@ What it computes, each part timed on its own (time.perf_counter, after a warm-up
            reveal instead re-runs only the last position from layer l on against a KV cache)
 
 Usage (Debian's torch: /usr/bin/python3, numpy only, no transformers/safetensors):
-  /usr/bin/python3 bench/attribution_torch.py --model /work/bench-ka/ft/best --inputs OUT/inputs.json \
-      [--task DIR [--tokenizer tok512.bin]] [--threads 1] [--limit-train N] [--limit-test N] [--only ia|na] [--out DIR] [--compare JAVA_DIR]
+  /usr/bin/python3 bench/attribution_torch.py --model /work/bench-ka/ft/best (--inputs OUT/inputs.json | --task DIR
+      [--tokenizer tok512.bin]) [--threads 1] [--limit-train N] [--limit-test N] [--only ia|na] [--out DIR] [--compare JAVA_DIR]
       [--lissa-depth 300 --lissa-batch 8 --lissa-damping 0.01 --lissa-scale S --lissa-seed 42]
       [--ig-steps 20 --quadrature paper|right --neurons post|pre] [--eval-batch 32]
   --inputs: {"pad_id": int, "train": [{"id", "ids", "label"}...], "test": [...]} (reveal's attribute command writes it);
   instead, --task DIR encodes DIR/{train,test}.jsonl closed-book claims as reveal's pipeline does (paper prefix token,
-  "Claim : <claim>", "/ Answer :", max length 64) with the model folder's llama2.c tok*.bin.
+  "Claim : <claim>", "/ Answer :", --max-len) with the model folder's llama2.c tok*.bin.
   Prints one JSON object: seconds, instance counts and instances/s per part, threads, torch version.
   --out DIR saves gs_dot.npy, gs_cosine.npy, influence.npy ([train, test]), ig_test.npy, ig_train.npy
   ([n, layers, width]) and predicted_{train,test}.npy.
@@ -48,6 +48,7 @@ def parse_args():
     src.add_argument("--inputs", help="inputs.json with pad_id, train and test token ids and labels")
     src.add_argument("--task", help="task folder with train.jsonl and test.jsonl (claims tokenized here)")
     p.add_argument("--tokenizer", help="llama2.c tok*.bin for --task (default: the one in the model folder)")
+    p.add_argument("--max-len", type=int, default=128, help="--task prompts' maximum length, as reveal's attribute command")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--limit-train", type=int, default=0, help="use only the first N training instances (0: all)")
     p.add_argument("--limit-test", type=int, default=0, help="use only the first N test instances (0: all)")
@@ -143,7 +144,7 @@ class Llama2cTokenizer:
             tokens[at:at + 2] = [best]
 
 
-def inputs_from_task(task_dir, model_dir, tokenizer=None, max_len=64):
+def inputs_from_task(task_dir, model_dir, tokenizer, max_len):
     """reveal's claim prompts: PromptEncoder.withPaperPrefix over Templates.claim without evidence, i.e. the prefix
     ("</s>" if the vocabulary has it, else BOS = 1), then "Claim : " + claim and "/ Answer :" encoded separately,
     the claim cut to fit max_len."""
@@ -554,9 +555,11 @@ def main(args):
     model = load_model(args.model)
     if args.inputs:
         pad, train, test = read_inputs(args.inputs)
+        if pad is None:  # a config without pad_token_id: pooling follows the mask, any id pads
+            pad = 0
     else:
         pad = model.pad if model.pad is not None else 0  # LanguageModelTrainable.padId
-        train, test = inputs_from_task(args.task, args.model, args.tokenizer)
+        train, test = inputs_from_task(args.task, args.model, args.tokenizer, args.max_len)
     if model.pad is not None and pad != model.pad:
         print(f"warning: inputs pad_id {pad} differs from config pad_token_id {model.pad}; padding with {pad}, pooling skips {model.pad}", file=sys.stderr)
     if args.limit_train:

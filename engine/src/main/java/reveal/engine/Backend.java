@@ -20,9 +20,15 @@ public interface Backend {
     Storage upload(float[] data);
 
     /** Reads the elements of {@code layout} in row-major order. */
-    double[] download(Storage s, Layout layout);
-
     float[] downloadFloats(Storage s, Layout layout);
+
+    /** {@link #downloadFloats} widened; a backend that stores doubles overrides it to lose nothing. */
+    default double[] download(Storage s, Layout layout) {
+        float[] f = downloadFloats(s, layout);
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
 
     /** Copies the elements of {@code src} into the (possibly strided) view {@code dst} of {@code dstStorage}; shapes are equal. */
     void copyInto(Storage dstStorage, Layout dst, Storage src, Layout srcLayout);

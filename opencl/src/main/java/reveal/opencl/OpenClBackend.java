@@ -179,14 +179,6 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public double[] download(Storage s, Layout layout) {
-        float[] f = downloadFloats(s, layout);
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) d[i] = f[i];
-        return d;
-    }
-
-    @Override
     public float[] downloadFloats(Storage s, Layout layout) {
         ClBuffer src = buf(s);
         int n = layout.size();

@@ -75,14 +75,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double[] download(Storage s, Layout l) {
-        float[] f = downloadFloats(s, l);
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) d[i] = f[i];
-        return d;
-    }
-
-    @Override
     public float[] downloadFloats(Storage s, Layout l) {
         float[] out = new float[l.size()];
         if (l.isContiguous()) System.arraycopy(data(s), l.offset(), out, 0, out.length);

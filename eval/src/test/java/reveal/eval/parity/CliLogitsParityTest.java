@@ -1,9 +1,9 @@
 package reveal.eval.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static reveal.eval.parity.Fixtures.K_FLOAT32;
-import static reveal.eval.parity.Fixtures.assertClose;
-import static reveal.eval.parity.Fixtures.maxAbs;
+import static reveal.model.fixtures.Golden.K_FLOAT32;
+import static reveal.model.fixtures.Golden.assertClose;
+import static reveal.model.fixtures.Golden.maxAbs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import reveal.engine.io.Json;
 import reveal.eval.cli.Main;
+import reveal.model.fixtures.Golden;
 
 /**
  * {@code ./reveal logits --model DIR --ids ... --device opencl} end to end, on the first fixture row's real tokens:
@@ -32,26 +33,26 @@ class CliLogitsParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void logitsCommandOnOpenClMatchesGoldenAndCpu(String dir) {
-        Fixtures.opencl();
-        Map<String, Object> golden = Fixtures.golden(dir);
-        int[] row = Fixtures.ints2d(golden.get("input_ids"))[0], mask = Fixtures.ints2d(golden.get("attention_mask"))[0];
+        OpenCl.orSkip();
+        Map<String, Object> golden = Golden.golden(dir);
+        int[] row = Golden.ints2d(golden.get("input_ids"))[0], mask = Golden.ints2d(golden.get("attention_mask"))[0];
         int real = Arrays.stream(mask).sum();
         String ids = Arrays.stream(row, 0, real).mapToObj(Integer::toString).collect(Collectors.joining(","));
         List<?> goldenRows = (List<?>) golden.get("logits");
         double[] allGolden = Json.flatten(goldenRows);
         double[] expected = Json.flatten(goldenRows.get(0));
         if (golden.get("head").equals("lm")) expected = Arrays.copyOf(expected, expected.length / row.length * real);
-        double atol = K_FLOAT32 * maxAbs(allGolden);
+        double scale = maxAbs(allGolden);
 
         double[] onCl = logits(dir, ids, "opencl"), onCpu = logits(dir, ids, "cpu");
-        assertClose(dir + " `logits --device opencl` vs golden row 0", expected, onCl, atol);
-        assertClose(dir + " `logits --device opencl` vs `--device cpu`", onCpu, onCl, atol);
+        assertClose(dir + " `logits --device opencl` vs golden row 0", expected, onCl, K_FLOAT32, scale);
+        assertClose(dir + " `logits --device opencl` vs `--device cpu`", onCpu, onCl, K_FLOAT32, scale);
     }
 
     /** Runs the command in this JVM (so the OpenCL programs are reused) and reads its JSON from stdout. */
     private static double[] logits(String dir, String ids, String device) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream(), errors = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"logits", "--model", Fixtures.folder(dir).toString(), "--ids", ids, "--device", device},
+        int code = Main.run(new String[] {"logits", "--model", Golden.folder(dir).toString(), "--ids", ids, "--device", device},
                 new PrintStream(captured, true, StandardCharsets.UTF_8), new PrintStream(errors, true, StandardCharsets.UTF_8));
         assertEquals(0, code, "logits --device " + device + " failed: " + errors.toString(StandardCharsets.UTF_8));
         Map<String, Object> out = Json.parseObject(captured.toString(StandardCharsets.UTF_8));

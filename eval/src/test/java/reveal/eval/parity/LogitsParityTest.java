@@ -2,10 +2,10 @@ package reveal.eval.parity;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static reveal.eval.parity.Fixtures.K_FLOAT32;
-import static reveal.eval.parity.Fixtures.assertClose;
-import static reveal.eval.parity.Fixtures.maxAbs;
-import static reveal.eval.parity.Fixtures.realRows;
+import static reveal.model.fixtures.Golden.K_FLOAT32;
+import static reveal.model.fixtures.Golden.assertClose;
+import static reveal.model.fixtures.Golden.maxAbs;
+import static reveal.model.fixtures.Golden.realRows;
 
 import java.util.Map;
 import java.util.TreeSet;
@@ -17,6 +17,7 @@ import reveal.engine.Backend;
 import reveal.engine.Tensor;
 import reveal.engine.io.Json;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 
 /**
  * Every fixture entry (LM and classifier; F32, F16 and BF16 weights) on the OpenCL backend against the float64
@@ -27,21 +28,21 @@ import reveal.model.LanguageModel;
 class LogitsParityTest {
 
     static Stream<String> entries() {
-        return Fixtures.manifest().stream().map(e -> (String) e.get("dir"));
+        return Golden.manifest().stream().map(e -> (String) e.get("dir"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void openclMatchesGoldensAndCpu(String dir) {
-        Backend opencl = Fixtures.opencl();
-        Map<String, Object> golden = Fixtures.golden(dir);
-        LanguageModel cl = LanguageModel.load(Fixtures.folder(dir), opencl);
-        LanguageModel cpu = LanguageModel.load(Fixtures.folder(dir), Fixtures.CPU);
-        int[][] ids = Fixtures.ints2d(golden.get("input_ids")), mask = Fixtures.ints2d(golden.get("attention_mask"));
+        Backend opencl = OpenCl.orSkip();
+        Map<String, Object> golden = Golden.golden(dir);
+        LanguageModel cl = LanguageModel.load(Golden.folder(dir), opencl);
+        LanguageModel cpu = LanguageModel.load(Golden.folder(dir), Golden.CPU);
+        int[][] ids = Golden.ints2d(golden.get("input_ids")), mask = Golden.ints2d(golden.get("attention_mask"));
         boolean lm = golden.get("head").equals("lm");
 
         double[] expected = Json.flatten(golden.get("logits"));
-        double atol = K_FLOAT32 * maxAbs(expected);
+        double scale = maxAbs(expected);
         double[] clAll, cpuAll;
         try (Autograd.Scope s = Autograd.noGrad()) {
             clAll = (lm ? cl.lmLogits(ids, mask, null) : cl.classLogits(ids, mask, null)).toDoubleArray();
@@ -54,24 +55,23 @@ class LogitsParityTest {
             clLogits = realRows(clAll, mask, vocab);
             cpuLogits = realRows(cpuAll, mask, vocab);
         }
-        assertClose(dir + " opencl logits vs golden", expected, clLogits, atol);
-        assertClose(dir + " opencl logits vs cpu", cpuLogits, clLogits, atol);
+        assertClose(dir + " opencl logits vs golden", expected, clLogits, K_FLOAT32, scale);
+        assertClose(dir + " opencl logits vs cpu", cpuLogits, clLogits, K_FLOAT32, scale);
 
         Tensor clLoss, cpuLoss;
         double expectedLoss;
         if (lm) {
             double[] tokenLoss = Json.flatten(golden.get("token_loss"));
-            assertClose(dir + " opencl token_loss vs golden", tokenLoss,
-                    tokenLosses(clAll, ids, mask), K_FLOAT32 * maxAbs(tokenLoss));
+            assertClose(dir + " opencl token_loss vs golden", tokenLoss, tokenLosses(clAll, ids, mask), K_FLOAT32);
             clLoss = cl.lmLoss(ids, mask, null);
             cpuLoss = cpu.lmLoss(ids, mask, null);
-            expectedLoss = Fixtures.number(golden, "mean_loss");
+            expectedLoss = Golden.number(golden, "mean_loss");
         } else {
             int[] labels = Json.ints(golden.get("labels"));
             assertArrayEquals(Json.ints(golden.get("last_index")), cl.poolingIndex(ids, mask), dir + " pooled positions");
             clLoss = cl.classLoss(ids, mask, labels, null);
             cpuLoss = cpu.classLoss(ids, mask, labels, null);
-            expectedLoss = Fixtures.number(golden, "loss");
+            expectedLoss = Golden.number(golden, "loss");
         }
         double lossTol = K_FLOAT32 * Math.abs(expectedLoss);
         assertEquals(expectedLoss, clLoss.item(), lossTol, dir + " opencl loss vs golden");
@@ -113,22 +113,22 @@ class LogitsParityTest {
             double[] actual = cl.parameters().get(e.getKey()).grad().toDoubleArray();
             double[] onCpu = cpu.parameters().get(e.getKey()).grad().toDoubleArray();
             double[] top8 = Json.doubles(g.get("top8"));
-            double expectedL2 = Fixtures.number(g, "l2");
+            double expectedL2 = Golden.number(g, "l2");
             // A gradient that is zero in exact arithmetic (OPT's k_proj.bias: it shifts all scores of a row alike)
             // holds float64 round-off in the golden: judge it at the scale of the largest gradient instead.
             boolean exactZero = expectedL2 < 1e-12 * largest;
-            double atol = K_FLOAT32 * (exactZero ? largest : maxAbs(top8));
-            assertClose(what + " opencl vs cpu", onCpu, actual, atol);
+            double scale = exactZero ? largest : maxAbs(top8);
+            assertClose(what + " opencl vs cpu", onCpu, actual, K_FLOAT32, scale);
             assertClose(what + " l2", new double[] {exactZero ? 0 : expectedL2}, new double[] {l2(actual)},
-                    K_FLOAT32 * (exactZero ? largest : expectedL2));
+                    K_FLOAT32, exactZero ? largest : expectedL2);
             if (exactZero) continue;
             double[] first8 = Json.doubles(g.get("first8"));
             int[] top8Index = Json.ints(g.get("top8_index"));
             double[] actualFirst = new double[first8.length], actualTop = new double[top8.length];
             for (int i = 0; i < first8.length; i++) actualFirst[i] = actual[i];
             for (int i = 0; i < top8.length; i++) actualTop[i] = actual[top8Index[i]];
-            assertClose(what + " first8", first8, actualFirst, atol);
-            assertClose(what + " top8", top8, actualTop, atol);
+            assertClose(what + " first8", first8, actualFirst, K_FLOAT32, scale);
+            assertClose(what + " top8", top8, actualTop, K_FLOAT32, scale);
         }
     }
 

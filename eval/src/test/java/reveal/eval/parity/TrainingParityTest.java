@@ -2,9 +2,9 @@ package reveal.eval.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static reveal.eval.parity.Fixtures.K_FLOAT32;
-import static reveal.eval.parity.Fixtures.assertClose;
-import static reveal.eval.parity.Fixtures.maxAbs;
+import static reveal.model.fixtures.Golden.K_FLOAT32;
+import static reveal.model.fixtures.Golden.assertClose;
+import static reveal.model.fixtures.Golden.maxAbs;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +22,7 @@ import reveal.engine.optim.AdamW;
 import reveal.engine.optim.Optimizer;
 import reveal.engine.reference.ReferenceBackend;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 
 /**
  * Training-time numbers on OpenCL against the CPU backend: two AdamW fine-tuning steps of a fixture classifier, and
@@ -40,20 +41,20 @@ class TrainingParityTest {
 
     @Test
     void adamWFineTuningStepsMatchCpu() {
-        Backend opencl = Fixtures.opencl();
-        Map<String, Object> golden = Fixtures.golden(CLASSIFIER);
+        Backend opencl = OpenCl.orSkip();
+        Map<String, Object> golden = Golden.golden(CLASSIFIER);
         Map<String, double[]> initial = new LinkedHashMap<>();
-        LanguageModel.load(Fixtures.folder(CLASSIFIER), Fixtures.CPU).parameters().forEach((n, p) -> initial.put(n, p.toDoubleArray()));
-        Run cl = fineTune(opencl, golden), cpu = fineTune(Fixtures.CPU, golden);
+        LanguageModel.load(Golden.folder(CLASSIFIER), Golden.CPU).parameters().forEach((n, p) -> initial.put(n, p.toDoubleArray()));
+        Run cl = fineTune(opencl, golden), cpu = fineTune(Golden.CPU, golden);
 
-        assertEquals(Fixtures.number(golden, "loss"), cl.losses[0], K_FLOAT32 * cl.losses[0], "initial loss vs golden");
+        assertEquals(Golden.number(golden, "loss"), cl.losses[0], K_FLOAT32 * cl.losses[0], "initial loss vs golden");
         for (int i = 0; i <= STEPS; i++) assertEquals(cpu.losses[i], cl.losses[i], K_FLOAT32 * cpu.losses[i], "loss after " + i + " step(s)");
         for (int i = 0; i < STEPS; i++) assertEquals(cpu.gradNorms[i], cl.gradNorms[i], K_FLOAT32 * cpu.gradNorms[i], "gradient norm at step " + i);
         assertTrue(cl.losses[STEPS] < cl.losses[0], () -> "fine-tuning on one batch should lower its loss: " + Json.write(cl.losses));
         for (String name : initial.keySet()) {
             double[] before = initial.get(name), after = cpu.params.get(name);
-            double atol = K_FLOAT32 * maxAbs(before);
-            assertClose(CLASSIFIER + " " + name + " after " + STEPS + " AdamW steps, opencl vs cpu", after, cl.params.get(name), atol);
+            double scale = maxAbs(before), atol = K_FLOAT32 * scale;
+            assertClose(CLASSIFIER + " " + name + " after " + STEPS + " AdamW steps, opencl vs cpu", after, cl.params.get(name), K_FLOAT32, scale);
             double moved = 0;
             for (int i = 0; i < before.length; i++) moved = Math.max(moved, Math.abs(after[i] - before[i]));
             // Each step moves a weight by about lr (Adam normalises the gradient): far beyond the tolerance, so a
@@ -63,8 +64,8 @@ class TrainingParityTest {
     }
 
     private static Run fineTune(Backend backend, Map<String, Object> golden) {
-        LanguageModel model = LanguageModel.load(Fixtures.folder(CLASSIFIER), backend);
-        int[][] ids = Fixtures.ints2d(golden.get("input_ids")), mask = Fixtures.ints2d(golden.get("attention_mask"));
+        LanguageModel model = LanguageModel.load(Golden.folder(CLASSIFIER), backend);
+        int[][] ids = Golden.ints2d(golden.get("input_ids")), mask = Golden.ints2d(golden.get("attention_mask"));
         int[] labels = Json.ints(golden.get("labels"));
         List<Tensor> params = new ArrayList<>(model.parameters().values());
         AdamW optimizer = new AdamW(params, 0.9, 0.999, 1e-8, WEIGHT_DECAY);
@@ -91,27 +92,27 @@ class TrainingParityTest {
         "gpt2; transformer.ln_f.weight transformer.ln_f.bias",
         "opt_postln_proj_cls; model.decoder.layers.1.final_layer_norm.weight"})
     void hessianVectorProductMatchesCpuAndFloat64(String dir, String names) {
-        Backend opencl = Fixtures.opencl();
+        Backend opencl = OpenCl.orSkip();
         List<String> subset = List.of(names.split(" "));
         double[] onCl = hessianVector(dir, subset, opencl);
-        double[] onCpu = hessianVector(dir, subset, Fixtures.CPU);
+        double[] onCpu = hessianVector(dir, subset, Golden.CPU);
         double[] exact = hessianVector(dir, subset, ReferenceBackend.INSTANCE);
-        double atol = K_FLOAT32 * maxAbs(exact);
-        assertClose(dir + " H v opencl vs cpu", onCpu, onCl, atol);
-        assertClose(dir + " H v opencl vs float64", exact, onCl, atol);
+        double scale = maxAbs(exact);
+        assertClose(dir + " H v opencl vs cpu", onCpu, onCl, K_FLOAT32, scale);
+        assertClose(dir + " H v opencl vs float64", exact, onCl, K_FLOAT32, scale);
 
         // The float64 H v itself, against (g(w + h v) - g(w - h v)) / 2h: the second derivative is the model's.
         double h = 1e-4;
         double[] plus = gradient(dir, subset, h), minus = gradient(dir, subset, -h), difference = new double[exact.length];
         for (int i = 0; i < exact.length; i++) difference[i] = (plus[i] - minus[i]) / (2 * h);
-        assertClose(dir + " float64 H v vs central differences", difference, exact, 1e-6 * maxAbs(exact));
+        assertClose(dir + " float64 H v vs central differences", difference, exact, 1e-6, scale);
         assertTrue(maxAbs(exact) > 1e-5, () -> dir + ": H v is negligible (" + maxAbs(exact) + "), the check would be vacuous");
     }
 
     /** H v for the loss of the fixture batch w.r.t. the parameters named, v = {@link #direction}. */
     private static double[] hessianVector(String dir, List<String> names, Backend backend) {
-        Map<String, Object> golden = Fixtures.golden(dir);
-        LanguageModel model = LanguageModel.load(Fixtures.folder(dir), backend);
+        Map<String, Object> golden = Golden.golden(dir);
+        LanguageModel model = LanguageModel.load(Golden.folder(dir), backend);
         List<Tensor> w = names.stream().map(n -> model.parameters().get(n)).toList();
         Tensor[] g = Autograd.grad(loss(model, golden), w, true);
         Tensor gv = null;
@@ -125,8 +126,8 @@ class TrainingParityTest {
     /** The float64 gradient w.r.t. the parameters named, at w + shift * v. */
     private static double[] gradient(String dir, List<String> names, double shift) {
         Backend ref = ReferenceBackend.INSTANCE;
-        Map<String, Object> golden = Fixtures.golden(dir);
-        LanguageModel model = LanguageModel.load(Fixtures.folder(dir), ref);
+        Map<String, Object> golden = Golden.golden(dir);
+        LanguageModel model = LanguageModel.load(Golden.folder(dir), ref);
         List<Tensor> w = names.stream().map(n -> model.parameters().get(n)).toList();
         for (int i = 0; i < w.size(); i++) {
             Tensor p = w.get(i);
@@ -136,7 +137,7 @@ class TrainingParityTest {
     }
 
     private static Tensor loss(LanguageModel model, Map<String, Object> golden) {
-        int[][] ids = Fixtures.ints2d(golden.get("input_ids")), mask = Fixtures.ints2d(golden.get("attention_mask"));
+        int[][] ids = Golden.ints2d(golden.get("input_ids")), mask = Golden.ints2d(golden.get("attention_mask"));
         return golden.get("head").equals("lm") ? model.lmLoss(ids, mask, null)
                 : model.classLoss(ids, mask, Json.ints(golden.get("labels")), null);
     }

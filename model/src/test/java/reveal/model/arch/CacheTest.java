@@ -1,7 +1,7 @@
 package reveal.model.arch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static reveal.model.arch.Golden.assertClose;
+import static reveal.model.fixtures.Golden.assertClose;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +15,7 @@ import reveal.engine.Backend;
 import reveal.engine.Tensor;
 import reveal.model.Interventions;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 
 /**
  * The KV cache gives the same hidden states as a full forward, and {@link DecoderModel#resume} gives the same last
@@ -34,7 +35,7 @@ class CacheTest {
 
     /** Row 1 of the fixture inputs (9 real tokens), unpadded. */
     private static int[] sequence(String dir) {
-        int[][] ids = Golden.ints2d(Golden.json(Golden.root().resolve(dir).resolve("golden.json")).get("input_ids"));
+        int[][] ids = Golden.ints2d(Golden.golden(dir).get("input_ids"));
         return Arrays.copyOf(ids[1], 9);
     }
 
@@ -42,7 +43,7 @@ class CacheTest {
     @MethodSource("models")
     void incrementalDecodingMatchesFullForward(String dir, String backendName) {
         Backend backend = Golden.backend(backendName);
-        LanguageModel model = LanguageModel.load(Golden.root().resolve(dir), backend);
+        LanguageModel model = LanguageModel.load(Golden.folder(dir), backend);
         int[] seq = sequence(dir);
         try (Autograd.Scope s = Autograd.noGrad()) {
             double[] full = model.forward(new int[][] {seq}, null, null).toDoubleArray();
@@ -59,7 +60,7 @@ class CacheTest {
     @MethodSource("models")
     void resumeMatchesFullForwardWithReplacement(String dir, String backendName) {
         Backend backend = Golden.backend(backendName);
-        LanguageModel model = LanguageModel.load(Golden.root().resolve(dir), backend);
+        LanguageModel model = LanguageModel.load(Golden.folder(dir), backend);
         int[] seq = sequence(dir);
         int last = seq.length - 1, layers = model.decoder().numLayers(), width = model.decoder().ffnWidth();
         double[] alphas = {0.0, 0.35, 1.0};
@@ -92,7 +93,7 @@ class CacheTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modelDirs")
     void capturedActivationsCarryGradients(String dir) {
-        LanguageModel model = LanguageModel.load(Golden.root().resolve(dir), Golden.backend("reference"));
+        LanguageModel model = LanguageModel.load(Golden.folder(dir), Golden.backend("reference"));
         int[][] ids = {sequence(dir)};
         int layer = 0, position = 4, neuron = 3;
         Interventions capture = new Interventions().capture(layer, FfnPoint.POST);

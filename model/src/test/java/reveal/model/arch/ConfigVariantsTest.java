@@ -2,7 +2,7 @@ package reveal.model.arch;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static reveal.model.arch.Golden.assertClose;
+import static reveal.model.fixtures.Golden.assertClose;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import reveal.engine.io.Json;
 import reveal.engine.reference.ReferenceBackend;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 import reveal.model.io.Checkpoint;
 import reveal.model.io.HostTensor;
 import reveal.model.io.ModelConfig;
@@ -29,7 +30,7 @@ class ConfigVariantsTest {
 
     private static ModelConfig config(String dir, Consumer<Map<String, Object>> edit) {
         try {
-            Map<String, Object> json = Json.parseObject(Files.readString(Golden.root().resolve(dir).resolve("config.json")));
+            Map<String, Object> json = Json.parseObject(Files.readString(Golden.folder(dir).resolve("config.json")));
             edit.accept(json);
             return ModelConfig.parse(Json.write(json), dir + " (edited)");
         } catch (IOException e) {
@@ -38,7 +39,7 @@ class ConfigVariantsTest {
     }
 
     private static Map<String, HostTensor> tensors(String dir) {
-        return new TreeMap<>(Checkpoint.open(Golden.root().resolve(dir)).loadAll());
+        return new TreeMap<>(Checkpoint.open(Golden.folder(dir)).loadAll());
     }
 
     private static double[] logits(ModelConfig c, Map<String, HostTensor> t, int[][] ids) {

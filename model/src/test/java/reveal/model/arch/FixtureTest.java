@@ -2,7 +2,7 @@ package reveal.model.arch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static reveal.model.arch.Golden.assertClose;
+import static reveal.model.fixtures.Golden.assertClose;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +19,7 @@ import reveal.engine.io.Json;
 import reveal.model.Interventions;
 import reveal.model.LanguageModel;
 import reveal.model.NeuronEdit;
+import reveal.model.fixtures.Golden;
 
 /**
  * Every entry of the golden fixtures (README sections 5-8) on both backends: logits, per-token and mean losses or
@@ -39,8 +40,8 @@ class FixtureTest {
     void matchesGoldens(String dir, String backendName) {
         Backend backend = Golden.backend(backendName);
         double k = Golden.k(backend);
-        Path folder = Golden.root().resolve(dir);
-        Map<String, Object> golden = Golden.json(folder.resolve("golden.json"));
+        Path folder = Golden.folder(dir);
+        Map<String, Object> golden = Golden.golden(dir);
         LanguageModel model = LanguageModel.load(folder, backend);
         int[][] ids = Golden.ints2d(golden.get("input_ids")), mask = Golden.ints2d(golden.get("attention_mask"));
         boolean full = golden.containsKey("grads");

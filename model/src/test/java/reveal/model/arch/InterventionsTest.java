@@ -14,12 +14,13 @@ import reveal.model.Interventions;
 import reveal.model.LanguageModel;
 import reveal.model.NeuronEdit;
 import reveal.model.NeuronEdit.Tokens;
+import reveal.model.fixtures.Golden;
 
 /** Neuron edits at listed and last positions, their composition, causality, and their use with a KV cache. */
 class InterventionsTest {
     private static final int[][] IDS = {{5, 9, 17, 33, 64, 100, 7, 8}, {11, 12, 13, 14, 15, 0, 0, 0}};
     private static final int[][] MASK = {{1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 0, 0, 0}};
-    private static final LanguageModel MODEL = LanguageModel.load(Golden.root().resolve("gpt_neox"), ReferenceBackend.INSTANCE);
+    private static final LanguageModel MODEL = LanguageModel.load(Golden.folder("gpt_neox"), ReferenceBackend.INSTANCE);
     private static final int WIDTH = MODEL.decoder().ffnWidth();
 
     private static double[] post(Interventions iv, int layer) {

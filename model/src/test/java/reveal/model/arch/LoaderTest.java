@@ -17,6 +17,7 @@ import reveal.engine.Tensor;
 import reveal.engine.reference.ReferenceBackend;
 import reveal.model.Interventions;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 import reveal.model.io.Checkpoint;
 import reveal.model.io.HostTensor;
 import reveal.model.io.ModelConfig;
@@ -26,7 +27,7 @@ class LoaderTest {
     private static final int[][] IDS = {{5, 9, 17, 33, 64, 100}};
 
     private static Path fixture(String dir) {
-        return Golden.root().resolve(dir);
+        return Golden.folder(dir);
     }
 
     private static ModelConfig config(String dir) {

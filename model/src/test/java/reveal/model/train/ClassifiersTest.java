@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,20 +17,13 @@ import reveal.engine.Tensor;
 import reveal.engine.io.Json;
 import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 import reveal.model.io.ModelConfig;
 
 /** Turning language models into classifiers, and the two training objectives of {@link LanguageModelTrainable}. */
 class ClassifiersTest {
     private static final int[][] IDS = {{1, 410, 457, 421, 412, 288}, {1, 301, 425, 411, 2, 2}};
     private static final int[][] MASK = {{1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 0, 0}};
-
-    private static Path fixture(String name) {
-        try {
-            return Path.of(ClassifiersTest.class.getResource("/fixtures/" + name + "/config.json").toURI()).getParent();
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("missing test resource fixtures/" + name, e);
-        }
-    }
 
     @Test
     void causalLmBecomesAClassifierWithEveryBackboneTensorAndAFreshHead() {
@@ -71,7 +63,7 @@ class ClassifiersTest {
     @Test
     void aClassifierGetsANewHeadOfItsOutputWidthAndKeepsItsPadId() {
         // OPT with project_out: the head reads 24-wide states, not the 48-wide hidden size.
-        LanguageModel original = LanguageModel.load(fixture("opt_postln_proj_cls"), Stories.CPU);
+        LanguageModel original = LanguageModel.load(Golden.folder("opt_postln_proj_cls"), Stories.CPU);
         LanguageModel reheaded = Classifiers.withNewHead(original, List.of("x", "y", "z"), 1);
         assertEquals(1, reheaded.config().padTokenId());
         assertEquals("OPTForSequenceClassification", reheaded.config().architecture());
@@ -87,7 +79,7 @@ class ClassifiersTest {
 
     @Test
     void causalOptKeepsItsOwnPadId() {
-        LanguageModel cls = Classifiers.withNewHead(LanguageModel.load(fixture("opt_postln_proj"), Stories.CPU), List.of("no", "yes"), 1);
+        LanguageModel cls = Classifiers.withNewHead(LanguageModel.load(Golden.folder("opt_postln_proj"), Stories.CPU), List.of("no", "yes"), 1);
         assertEquals(1, cls.config().padTokenId());
         assertEquals(List.of("no", "yes"), cls.config().labels());
     }
