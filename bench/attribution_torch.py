@@ -14,15 +14,18 @@ What it computes, each part timed on its own (time.perf_counter, after a warm-up
            SplittableRandom, so with the same seed the batch order is reveal's (every test instance restarts it).
            Training gradients are reused from gs, as reveal reuses them; their time is not counted twice.
   ig       integrated gradients over the FFN neurons of every layer at the pooled (last) token, target = predicted
-           class probability, zero baseline: per instance and layer one batched forward + backward of the m path
-           copies of the whole sequence, a forward hook replacing the last position's activation (NeuronAttributor;
-           reveal instead re-runs only the last position from layer l on against a KV cache)
+           class probability, zero baseline, per instance and layer one batched forward + backward of the m path
+           copies (NeuronAttributor). --ig-mode full: of the whole sequence, a forward hook replacing the last
+           position's activation; --ig-mode cached (reveal's algorithm, Probe.cached + DecoderModel.resume): one
+           no-grad forward keeps each layer's keys and values (after RoPE) and, at the last position, the FFN's
+           residual base and input; then only the last position runs, from layer l's FFN on, over the cached keys
+           and values (an edit there cannot change earlier positions under causal attention)
 
 Usage (Debian's torch: /usr/bin/python3, numpy only, no transformers/safetensors):
   /usr/bin/python3 bench/attribution_torch.py --model /work/bench-ka/ft/best (--inputs OUT/inputs.json | --task DIR
       [--tokenizer tok512.bin]) [--threads 1] [--limit-train N] [--limit-test N] [--only ia|na] [--out DIR] [--compare JAVA_DIR]
       [--lissa-depth 300 --lissa-batch 8 --lissa-damping 0.01 --lissa-scale S --lissa-seed 42]
-      [--ig-steps 20 --quadrature paper|right --neurons post|pre] [--eval-batch 32]
+      [--ig-steps 20 --quadrature paper|right --neurons post|pre --ig-mode full|cached] [--eval-batch 32]
   --inputs: {"pad_id": int, "train": [{"id", "ids", "label"}...], "test": [...]} (reveal's attribute command writes it);
   instead, --task DIR encodes DIR/{train,test}.jsonl closed-book claims as reveal's pipeline does (paper prefix token,
   "Claim : <claim>", "/ Answer :", --max-len) with the model folder's llama2.c tok*.bin.
@@ -62,6 +65,8 @@ def parse_args():
     p.add_argument("--ig-steps", type=int, default=20)
     p.add_argument("--quadrature", choices=["paper", "right"], default="paper")
     p.add_argument("--neurons", choices=["post", "pre"], default="post")
+    p.add_argument("--ig-mode", choices=["full", "cached"], default="full",
+                   help="full: whole sequence per layer batch; cached: last position only, from the layer on, over a KV cache")
     p.add_argument("--out", help="folder for the .npy results")
     p.add_argument("--compare", help="reveal's output folder (ia/, na/) to check agreement against")
     return p.parse_args()
@@ -198,13 +203,17 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(dim, self.kv_heads * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.heads * self.head_dim, dim, bias=False)
 
-    def forward(self, x, cos, sin, bias):
+    def qkv(self, x, cos, sin):
+        """Queries [B, heads, T, d], keys and values [B, kv_heads, T, d], RoPE applied (what a KV cache holds)."""
         b, t, _ = x.shape
         q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
         v = self.v_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
+        return q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin, v
+
+    def attend(self, q, k, v, bias):
+        """Output [B, Tq, dim] of queries [B, heads, Tq, d] over keys and values [B, kv_heads, Tk, d]."""
+        b, t = q.shape[0], q.shape[2]
         group = self.heads // self.kv_heads  # query head j reads key/value head j // group
         k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)
         # reveal scales the queries before the product (Attention.queryScale), not the scores
@@ -221,8 +230,12 @@ class Mlp(nn.Module):
         self.up_proj = nn.Linear(dim, inner, bias=False)
         self.down_proj = nn.Linear(inner, dim, bias=False)
 
+    def post(self, pre, x):
+        """The neurons (down_proj's input) from the gate output pre and the FFN input x."""
+        return F.silu(pre) * self.up_proj(x)
+
     def forward(self, x):
-        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+        return self.down_proj(self.post(self.gate_proj(x), x))
 
 
 class Layer(nn.Module):
@@ -233,9 +246,17 @@ class Layer(nn.Module):
         self.post_attention_layernorm = RMSNorm(c["hidden_size"], c["rms_norm_eps"])
         self.mlp = Mlp(c)
 
-    def forward(self, x, cos, sin, bias):
-        h = x + self.self_attn(self.input_layernorm(x), cos, sin, bias)
-        return h + self.mlp(self.post_attention_layernorm(h))
+    def forward(self, x, cos, sin, bias, past=None, keep=None):
+        """past: keys and values of earlier positions to attend to as well; keep: a list that gets this layer's
+        keys and values of every position and its FFN base h and FFN input at the last one, as reveal's KvCache."""
+        q, k, v = self.self_attn.qkv(self.input_layernorm(x), cos, sin)
+        if past is not None:
+            k, v = torch.cat((past[0], k), dim=2), torch.cat((past[1], v), dim=2)
+        h = x + self.self_attn.attend(q, k, v, bias)
+        ffn_in = self.post_attention_layernorm(h)
+        if keep is not None:
+            keep.append((k, v, h[:, -1:], ffn_in[:, -1:]))
+        return h + self.mlp(ffn_in)
 
 
 class Decoder(nn.Module):
@@ -246,22 +267,44 @@ class Decoder(nn.Module):
         self.norm = RMSNorm(c["hidden_size"], c["rms_norm_eps"])
         self.theta = c.get("rope_theta", 10000.0)
 
-    def forward(self, ids, mask):
-        """Final hidden states [B, T, dim] of right-padded ids [B, T] with attention mask [B, T] (1 = real)."""
-        t = ids.shape[1]
+    def rope(self, t):
+        """cos and sin tables [T, head_dim] of positions 0..t-1."""
         head_dim = self.layers[0].self_attn.head_dim
         # angles in float64 then rounded, as reveal's Positions.Rope builds its tables
         inv = self.theta ** (-torch.arange(0, head_dim, 2, dtype=torch.float64) / head_dim)
         angles = torch.arange(t, dtype=torch.float64)[:, None] * inv[None, :]
         angles = torch.cat((angles, angles), dim=-1)
-        cos, sin = angles.cos().float(), angles.sin().float()
+        return angles.cos().float(), angles.sin().float()
+
+    def forward(self, ids, mask, keep=None):
+        """Final hidden states [B, T, dim] of right-padded ids [B, T] with attention mask [B, T] (1 = real);
+        keep, a list, gets each layer's cache entry (Layer.forward)."""
+        t = ids.shape[1]
+        cos, sin = self.rope(t)
         causal = torch.ones(t, t, dtype=torch.bool).tril()
         visible = causal[None, None] & mask.bool()[:, None, None, :]
         bias = torch.zeros(visible.shape).masked_fill(~visible, torch.finfo(torch.float32).min)
         x = self.embed_tokens(ids)
         for layer in self.layers:
-            x = layer(x, cos, sin, bias)
+            x = layer(x, cos, sin, bias, keep=keep)
         return self.norm(x)
+
+    def resume(self, cache, layer, point, rows):
+        """Final hidden states [N, dim] of the last cached position with layer's FFN activation there replaced by
+        each of rows [N, width] (DecoderModel.resume): only that position, only layers layer.. on, attending to the
+        cached keys and values of the earlier positions, which the edit cannot change (causal attention)."""
+        n, t = rows.shape[0], cache[0][0].shape[2]
+        cos, sin = (table[-1:] for table in self.rope(t))
+        no_mask = torch.zeros(())  # the last position sees every cached one
+        _, _, base, ffn_in = cache[layer]
+        mlp = self.layers[layer].mlp
+        value = rows[:, None, :]
+        x = base + mlp.down_proj(mlp.post(value, ffn_in) if point == "pre" else value)
+        for l in range(layer + 1, len(self.layers)):
+            k, v = cache[l][0], cache[l][1]
+            past = (k[:, :, :t - 1].expand(n, -1, -1, -1), v[:, :, :t - 1].expand(n, -1, -1, -1))
+            x = self.layers[l](x, cos, sin, no_mask, past=past)
+        return self.norm(x)[:, 0]
 
 
 class Classifier(nn.Module):
@@ -409,45 +452,64 @@ def replace_last(value, rows):
     return torch.cat((value[:, :-1], rows[:, None, :].to(value.dtype)), dim=1)
 
 
-def integrated_gradients(model, seq, steps, quadrature, point):
-    """(predicted class, attributions [layers, width] float64) at the pooled token of one unpadded sequence."""
-    ids = torch.tensor([seq])
-    last = int(model.pool_index(ids, torch.ones_like(ids))[0])
-    ids = ids[:, :last + 1]  # later tokens cannot reach the pooled one
+def probe(model, ids, point, mode):
+    """(activations per layer at the last position, class probabilities, replaced) from one no-grad forward of ids
+    [1, T]; replaced(l, x) gives the class logits [N, C] with layer l's activation at the last position replaced by
+    each row of x [N, width] (reveal's Probe): "full" re-runs the whole sequence per row, "cached" only the last
+    position from layer l on against the keys and values this forward keeps."""
     layers = len(model.model.layers)
-    captured, handles = [None] * layers, []
+    captured, handles, cache = [None] * layers, [], []
     for l in range(layers):
         def capture(module, inputs, output, l=l):
             captured[l] = (output if point == "pre" else inputs[0])[0, -1].detach()
         handles.append(hook_module(model, l, point).register_forward_hook(capture))
-    with torch.no_grad():
-        probs = model(ids, torch.ones_like(ids)).softmax(-1)[0]
-    for hd in handles:
-        hd.remove()
-    target = int(probs.argmax())
-    a = alphas(steps, quadrature)
-    batch = ids.expand(len(a), -1)
-    ones = torch.ones_like(batch)
-    out = np.zeros((layers, captured[0].shape[0]))
-    for l in range(layers):
-        act = captured[l].double()
-        x = (a[:, None] * act[None, :]).float().requires_grad_()
+    ones = torch.ones_like(ids)
+    try:
+        with torch.no_grad():
+            hidden = model.model(ids, ones, keep=cache if mode == "cached" else None)
+    finally:
+        for hd in handles:
+            hd.remove()
+    probs = model.score(hidden[0, -1]).softmax(-1)
+
+    def replaced_cached(l, x):
+        return model.score(model.model.resume(cache, l, point, x))
+
+    def replaced_full(l, x):
         module = hook_module(model, l, point)
         if point == "pre":
             handle = module.register_forward_hook(lambda m, i, o: replace_last(o, x))
         else:
             handle = module.register_forward_pre_hook(lambda m, i: (replace_last(i[0], x),))
         try:
-            f = model(batch, ones).softmax(-1)[:, target]
-            (grad,) = torch.autograd.grad(f.sum(), x)
+            batch = ids.expand(x.shape[0], -1)
+            return model(batch, torch.ones_like(batch))
         finally:
             handle.remove()
+
+    return captured, probs, replaced_cached if mode == "cached" else replaced_full
+
+
+def integrated_gradients(model, seq, steps, quadrature, point, mode):
+    """(predicted class, attributions [layers, width] float64) at the pooled token of one unpadded sequence."""
+    ids = torch.tensor([seq])
+    last = int(model.pool_index(ids, torch.ones_like(ids))[0])
+    ids = ids[:, :last + 1]  # later tokens cannot reach the pooled one
+    captured, probs, replaced = probe(model, ids, point, mode)
+    target = int(probs.argmax())
+    a = alphas(steps, quadrature)
+    out = np.zeros((len(captured), captured[0].shape[0]))
+    for l, act in enumerate(captured):
+        act = act.double()
+        x = (a[:, None] * act[None, :]).float().requires_grad_()
+        f = replaced(l, x).softmax(-1)[:, target]
+        (grad,) = torch.autograd.grad(f.sum(), x)
         out[l] = (act * grad.double().sum(0) / len(a)).numpy()
     return target, out
 
 
 def ig_split(model, seqs, args):
-    results = [integrated_gradients(model, s, args.ig_steps, args.quadrature, args.neurons) for s in seqs]
+    results = [integrated_gradients(model, s, args.ig_steps, args.quadrature, args.neurons, args.ig_mode) for s in seqs]
     return np.array([p for p, _ in results]), np.stack([r for _, r in results])
 
 
@@ -603,7 +665,8 @@ def main(args):
         ig_split(model, tr_seqs[:2], args)  # warm-up
         for name, seqs in (("test", te_seqs), ("train", tr_seqs)):
             (pred, attr), t = timed(ig_split, model, seqs, args)
-            report["ig_" + name] = rate(t, len(seqs), steps=args.ig_steps, quadrature=args.quadrature, neurons=args.neurons)
+            report["ig_" + name] = rate(t, len(seqs), steps=args.ig_steps, quadrature=args.quadrature, neurons=args.neurons,
+                                       mode=args.ig_mode)
             results["ig_" + name], results["predicted_" + name] = attr, pred
 
     if args.out:

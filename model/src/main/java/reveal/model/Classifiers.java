@@ -12,6 +12,7 @@ import reveal.engine.Tensor;
 import reveal.engine.io.Json;
 import reveal.model.arch.FfnHook;
 import reveal.model.data.Batch;
+import reveal.model.data.EncodedExample;
 import reveal.model.data.PromptEncoder;
 import reveal.model.io.HostTensor;
 import reveal.model.io.ModelConfig;
@@ -77,6 +78,14 @@ public final class Classifiers {
         int[] out = new int[p.length];
         for (int i = 0; i < p.length; i++) for (int k = 1; k < p[i].length; k++) if (p[i][k] > p[i][out[i]]) out[i] = k;
         return out;
+    }
+
+    /** The share of {@code examples} whose most probable class is their label. */
+    public static double accuracy(LanguageModel classifier, List<EncodedExample> examples) {
+        int[] predicted = predictions(classifier, examples.stream().map(EncodedExample::ids).toList());
+        int hits = 0;
+        for (int i = 0; i < predicted.length; i++) if (predicted[i] == examples.get(i).label()) hits++;
+        return (double) hits / predicted.length;
     }
 
     /** {@code perBatch} ({@code [rows, width]}) over right-padded batches of {@link #INFERENCE_BATCH}, without a graph. */

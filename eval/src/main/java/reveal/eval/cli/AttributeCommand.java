@@ -120,7 +120,7 @@ final class AttributeCommand implements Main.Command {
             default -> throw new IllegalStateException(method);
         }
         summary.put("steps", steps);
-        summary.put("test_accuracy", accuracy(model, test));
+        summary.put("test_accuracy", Classifiers.accuracy(model, test));
         out.println(Json.write(summary));
     }
 
@@ -244,12 +244,5 @@ final class AttributeCommand implements Main.Command {
         List<Object> out = new ArrayList<>(split.size());
         for (EncodedExample e : split) out.add(Map.of("ids", e.ids(), "label", e.label()));
         return out;
-    }
-
-    private static double accuracy(LanguageModel classifier, List<EncodedExample> split) {
-        int[] predicted = Classifiers.predictions(classifier, split.stream().map(EncodedExample::ids).toList());
-        int hits = 0;
-        for (int i = 0; i < predicted.length; i++) if (predicted[i] == split.get(i).label()) hits++;
-        return (double) hits / predicted.length;
     }
 }

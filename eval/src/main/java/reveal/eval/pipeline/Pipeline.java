@@ -170,7 +170,7 @@ public final class Pipeline {
         LanguageModel fresh = Classifiers.withNewHead(pretrained, data.labels, cfg.seed());
         Trainer.Result r = train(fresh, cfg.finetune(), data.trainIds, cfg.seed(), false, ws.path("finetune"));
         LanguageModel best = LanguageModel.load(r.bestDir(), backend);
-        double test = accuracy(best, data.testIds);
+        double test = Classifiers.accuracy(best, data.testIds);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs", r.devAccuracy().size());
         m.put("dev_accuracy", r.devAccuracy());
@@ -245,10 +245,10 @@ public final class Pipeline {
             // One thread per worker: the model is small, and the workers already fill the cores.
             Backend b = new CpuBackend(1);
             LanguageModel fresh = Classifiers.withNewHead(pretrained, data.labels, seed, b);
-            if (subset.length == 0) return accuracy(fresh, data.testIds);
+            if (subset.length == 0) return Classifiers.accuracy(fresh, data.testIds);
             String work = "retraining/work/" + jobs.incrementAndGet();
             Trainer.Result r = train(fresh, cfg.retrain(), IntStream.of(subset).mapToObj(data.trainIds::get).toList(), seed, true, ws.path(work));
-            double acc = accuracy(LanguageModel.load(r.bestDir(), b), data.testIds);
+            double acc = Classifiers.accuracy(LanguageModel.load(r.bestDir(), b), data.testIds);
             ws.deleteTree(work);
             return acc;
         };
@@ -258,13 +258,6 @@ public final class Pipeline {
         Map<String, Object> out = r.toJson();
         out.put("training", cfg.retrain().describe());
         ws.writeJson("retraining/result.json", out);
-    }
-
-    private static double accuracy(LanguageModel classifier, List<EncodedExample> split) {
-        int hits = 0;
-        int[] labels = TaskData.labels(split), predicted = Classifiers.predictions(classifier, TaskData.ids(split));
-        for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) hits++;
-        return (double) hits / split.size();
     }
 
     private void knownAnswer() {
