@@ -507,8 +507,8 @@ public final class CpuBackend implements Backend {
                         0f, out, p * m * n, n, threads);
             }
         } else {
-            // Many small products (attention heads): one thread per group of products.
-            parallel(batch, 1, (s, e) -> {
+            // Many small products (attention heads): one thread per group of products, each group worth a hand-off.
+            parallel(batch, (int) Math.max(1, Sgemm.WORK_PER_THREAD / Math.max(1L, (long) m * n * k)), (s, e) -> {
                 for (int p = s; p < e; p++) {
                     Sgemm.sgemm(transA, transB, m, n, k, 1f, x, aOff + p * aBatchStride, lda, y, bOff + p * bBatchStride, ldb,
                             0f, out, p * m * n, n, 1);
