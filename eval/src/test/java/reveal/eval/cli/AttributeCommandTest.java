@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,11 +30,13 @@ import reveal.model.Classifiers;
 import reveal.model.EmbeddedModel;
 import reveal.model.LanguageModel;
 import reveal.model.train.LanguageModelTrainable;
+import reveal.opencl.OpenClDevices;
 
 /**
  * {@code ./reveal attribute ia|na|na-instances|ia-neurons} on task files, checked against independent computations:
  * the head-only gradient-similarity closed form, NA-Instances and IA-Neurons recomputed from the written neuron
- * records, and the single-sequence {@code na --ids} form; plus resuming and refusing a folder made with other settings.
+ * records, and the single-sequence {@code na --ids} form; the same results on OpenCL; resuming, and refusing a folder
+ * made with other settings.
  */
 class AttributeCommandTest {
     @TempDir
@@ -120,6 +123,25 @@ class AttributeCommandTest {
     }
 
     @Test
+    void onOpenClTheScoresAndNeuronsAreTheCpuBackends() {
+        Assumptions.assumeTrue(OpenClDevices.available(), () -> "no OpenCL platform: " + OpenClDevices.problem());
+        String[] options = {"--methods", "gs_dot,influence", "--lissa-depth", "4", "--steps", "3", "--k", "3", "--limit-train", "12", "--limit-test", "3"};
+        Path cpu = dir.resolve("on-cpu"), cl = dir.resolve("on-opencl");
+        run(0, withDevice(args("ia-neurons", concat(options, "--out", cpu.toString())), "cpu:1"));
+        run(0, withDevice(args("ia-neurons", concat(options, "--out", cl.toString())), "opencl"));
+        for (String matrix : List.of("ia/gs_dot", "ia/influence")) {
+            double[][] a = load(cpu.resolve(matrix)), b = load(cl.resolve(matrix));
+            for (int z = 0; z < a.length; z++) assertArrayEquals(a[z], b[z], 1e-4 * (1 + Math.abs(a[z][0])), matrix + " row " + z);
+        }
+        List<NeuronAttribution> onCpu = neurons(cpu.resolve("na/train.jsonl"), 12), onCl = neurons(cl.resolve("na/train.jsonl"), 12);
+        for (int i = 0; i < 12; i++) {
+            assertEquals(onCpu.get(i).predicted(), onCl.get(i).predicted(), "prediction of training instance " + i);
+            // Float rounding may swap two near-equal neurons, not more.
+            assertTrue(onCpu.get(i).top(2).contains(onCl.get(i).strongest()), "strongest neuron of training instance " + i);
+        }
+    }
+
+    @Test
     void aRerunResumesAndOtherSettingsAreRefused() {
         Path out = dir.resolve("resume");
         attribute(0, "na", "--out", out.toString(), "--split", "test", "--steps", "2");
@@ -142,6 +164,19 @@ class AttributeCommandTest {
                 "--max-len", "64", "--device", "cpu:1"));
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
+    }
+
+    /** {@code argv} with its {@code --device} replaced. */
+    private static String[] withDevice(String[] argv, String device) {
+        String[] out = argv.clone();
+        for (int i = 0; i + 1 < out.length; i++) if (out[i].equals("--device")) out[i + 1] = device;
+        return out;
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static Map<String, Object> attribute(int expectedCode, String method, String... more) {
