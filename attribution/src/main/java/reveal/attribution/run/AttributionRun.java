@@ -5,12 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import reveal.attribution.bridge.IaNeurons;
 import reveal.attribution.bridge.NaInstances;
@@ -27,6 +27,7 @@ import reveal.attribution.instance.ParameterSelector;
 import reveal.attribution.instance.ParameterSubset;
 import reveal.attribution.neuron.InstanceNeurons;
 import reveal.attribution.neuron.NeuronAttributor;
+import reveal.attribution.store.AtomicFiles;
 import reveal.attribution.store.Fingerprint;
 import reveal.attribution.store.Progress;
 import reveal.attribution.store.RecordLog;
@@ -69,7 +70,7 @@ public final class AttributionRun {
      *                   the bound {@code 0.55 max |h|^2} (the head-only Hessian's eigenvalues are at most
      *                   {@code |h|^2 / 2}), otherwise {@link Lissa#suggestScale} by power iteration
      */
-    public record InstanceSettings(ParameterSelector parameters, java.util.Set<InstanceAttribution.Method> methods, double damping,
+    public record InstanceSettings(ParameterSelector parameters, Set<InstanceAttribution.Method> methods, double damping,
                                    double scale, int depth, int batchSize, int repeats, long seed) {
         public InstanceSettings {
             if (methods.isEmpty()) throw new IllegalArgumentException("instance attribution: no method chosen");
@@ -299,14 +300,7 @@ public final class AttributionRun {
     }
 
     private static void writeJson(Path file, Object value) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, Json.write(value) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.writeString(file, Json.write(value) + "\n");
     }
 
     private static String fingerprint(List<EncodedExample> split) {

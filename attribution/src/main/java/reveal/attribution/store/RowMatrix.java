@@ -7,10 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -252,19 +250,7 @@ public final class RowMatrix implements AutoCloseable {
         m.put("fingerprint", fingerprint);
         m.put("done", Ranges.encode(done));
         m.put("complete", isComplete());
-        Path tmp = sibling(manifest, ".tmp");
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap((Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) c.write(b);
-            c.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("row matrix manifest " + tmp + ": cannot write", e);
-        }
-        try {
-            Files.move(tmp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("row matrix manifest " + manifest + ": cannot replace", e);
-        }
+        AtomicFiles.writeString(manifest, Json.write(m) + "\n");
     }
 
     private static Map<String, Object> readManifest(Path m) {

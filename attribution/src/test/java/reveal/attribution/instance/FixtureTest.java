@@ -2,7 +2,6 @@ package reveal.attribution.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,6 +17,7 @@ import reveal.engine.Tensor;
 import reveal.engine.io.Json;
 import reveal.engine.reference.ReferenceBackend;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 
 /**
  * Gradient similarity and LiSSA on real transformer fixtures against the float64 PyTorch reference. Tolerance per
@@ -42,12 +42,11 @@ class FixtureTest {
 
     /** A fixture's model with its train and test losses and the golden values of one section. */
     private record Case(LanguageModel model, InstanceLoss train, InstanceLoss test, Map<String, Object> golden) {
-        static Case load(String entry, String section) throws Exception {
-            Path dir = Path.of(FixtureTest.class.getResource("/fixtures/" + entry).toURI());
-            Map<String, Object> all = Json.parseObject(Files.readString(dir.resolve("golden.json")));
+        static Case load(String entry, String section) {
+            Map<String, Object> all = Golden.golden(entry);
             @SuppressWarnings("unchecked")
             Map<String, Object> gs = (Map<String, Object>) all.get("grad_sim");
-            LanguageModel model = LanguageModel.load(dir, ReferenceBackend.INSTANCE);
+            LanguageModel model = LanguageModel.load(Golden.folder(entry), ReferenceBackend.INSTANCE);
             List<int[]> train = tokens(gs.get("train")), test = tokens(gs.get("test"));
             boolean cls = "cls".equals(all.get("head"));
             InstanceLoss tr = cls ? ModelLoss.classification(model, train, Json.ints(gs.get("train_labels"))) : ModelLoss.languageModeling(model, train);

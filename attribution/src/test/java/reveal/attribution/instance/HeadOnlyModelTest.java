@@ -2,8 +2,6 @@ package reveal.attribution.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +12,7 @@ import reveal.attribution.analysis.ModelRepresentations;
 import reveal.engine.io.Json;
 import reveal.engine.reference.ReferenceBackend;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 
 /**
  * The paper's head-only IA on a real classifier: hidden states from {@link ModelRepresentations}, the head's loss
@@ -24,10 +23,9 @@ class HeadOnlyModelTest {
     @SuppressWarnings("unchecked")
     @ParameterizedTest
     @ValueSource(strings = {"gpt2_cls", "opt_postln_proj_cls", "llama_cls"})
-    void headOnlyLossAndGradientMatchTheReference(String entry) throws Exception {
-        Path dir = Path.of(getClass().getResource("/fixtures/" + entry).toURI());
-        Map<String, Object> golden = Json.parseObject(Files.readString(dir.resolve("golden.json")));
-        LanguageModel model = LanguageModel.load(dir, ReferenceBackend.INSTANCE);
+    void headOnlyLossAndGradientMatchTheReference(String entry) {
+        Map<String, Object> golden = Golden.golden(entry);
+        LanguageModel model = LanguageModel.load(Golden.folder(entry), ReferenceBackend.INSTANCE);
         List<int[]> rows = new ArrayList<>();
         List<?> ids = (List<?>) golden.get("input_ids"), mask = (List<?>) golden.get("attention_mask");
         for (int b = 0; b < ids.size(); b++) rows.add(Arrays.copyOf(Json.ints(ids.get(b)), Arrays.stream(Json.ints(mask.get(b))).sum()));

@@ -1,18 +1,14 @@
 package reveal.attribution.neuron;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import reveal.engine.Backend;
 import reveal.engine.io.Json;
 import reveal.model.LanguageModel;
+import reveal.model.fixtures.Golden;
 
-/** A golden fixture copied into src/test/resources/neuron/fixtures (see the README there): model and ig goldens. */
+/** A golden fixture entry, read through the model's {@link Golden} (README beside its fixtures): model and ig goldens. */
 record Fixture(String name, Path dir, Map<String, Object> golden) {
 
     /** Every F32 entry, causal LM and classifier. */
@@ -20,16 +16,7 @@ record Fixture(String name, Path dir, Map<String, Object> golden) {
             "opt_postln_proj_cls", "gpt_neox", "gpt_neox_cls", "bloom", "bloom_cls", "llama", "llama_cls");
 
     static Fixture load(String name) {
-        URL url = Fixture.class.getResource("/neuron/fixtures/" + name + "/golden.json");
-        if (url == null) throw new IllegalStateException("test resource neuron/fixtures/" + name + " is missing");
-        try {
-            Path golden = Path.of(url.toURI());
-            return new Fixture(name, golden.getParent(), Json.parseObject(Files.readString(golden)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Fixture(name, Golden.folder(name), Golden.golden(name));
     }
 
     LanguageModel model(Backend backend) {

@@ -1,11 +1,8 @@
 package reveal.eval.report;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import reveal.attribution.store.AtomicFiles;
 
 /**
  * Builds one self-contained HTML page (inline CSS and SVG, no scripts, no network) section by section.
@@ -108,9 +105,7 @@ public final class HtmlReport {
     }
 
     /** Writes the page atomically (temp file then move), so a reader never sees half a report. */
-    public void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, html(), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    public void write(Path file) {
+        AtomicFiles.writeString(file, html());
     }
 }

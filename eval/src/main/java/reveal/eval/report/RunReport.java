@@ -1,7 +1,5 @@
 package reveal.eval.report;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +37,7 @@ public final class RunReport {
 
     /** Writes {@code file} (atomically) from a parsed summary. */
     public static void write(Map<String, Object> summary, Path file) {
-        try {
-            render(summary).write(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report " + file, e);
-        }
+        render(summary).write(file);
     }
 
     static HtmlReport render(Map<String, Object> summaryMap) {
