@@ -12,9 +12,11 @@ import reveal.engine.Tensor;
 import reveal.engine.io.Json;
 import reveal.model.arch.FfnHook;
 import reveal.model.data.Batch;
+import reveal.model.data.EncodedChoices;
 import reveal.model.data.EncodedExample;
 import reveal.model.data.PromptEncoder;
 import reveal.model.io.HostTensor;
+import reveal.model.data.EncodedChoices;
 import reveal.model.io.ModelConfig;
 
 /**
@@ -86,6 +88,20 @@ public final class Classifiers {
         int hits = 0;
         for (int i = 0; i < predicted.length; i++) if (predicted[i] == examples.get(i).label()) hits++;
         return (double) hits / predicted.length;
+    }
+
+    /** The share of multiple-choice instances whose best-scored choice (by a one-label scorer) is the answer. */
+    public static double choiceAccuracy(LanguageModel scorer, List<EncodedChoices> instances) {
+        List<int[]> all = instances.stream().flatMap(e -> Arrays.stream(e.choices())).toList();
+        double[][] scores = batched(scorer, all, batch -> scorer.classLogits(batch.ids(), batch.attentionMask(), FfnHook.NONE));
+        int hits = 0, row = 0;
+        for (EncodedChoices e : instances) {
+            int best = 0;
+            for (int j = 0; j < e.choices().length; j++) if (scores[row + j][0] > scores[row + best][0]) best = j;
+            if (best == e.answer()) hits++;
+            row += e.choices().length;
+        }
+        return (double) hits / instances.size();
     }
 
     /** {@code perBatch} ({@code [rows, width]}) over right-padded batches of {@link #INFERENCE_BATCH}, without a graph. */

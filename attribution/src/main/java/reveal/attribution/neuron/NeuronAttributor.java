@@ -3,6 +3,7 @@ package reveal.attribution.neuron;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import reveal.attribution.bridge.NeuronAttribution;
 import reveal.attribution.bridge.NeuronScore;
 import reveal.engine.Autograd;
@@ -54,14 +55,51 @@ public final class NeuronAttributor {
         if (target >= probabilities.length) {
             throw new IllegalArgumentException("neuron attribution: target " + target + " is outside the " + probabilities.length + " outputs of the model");
         }
+        return integrate(model, probe, options, position, predicted, target, logits -> {
+            int[] targets = new int[logits.dim(0)];
+            Arrays.fill(targets, target);
+            return logits.softmax(-1).gatherLast(targets);
+        });
+    }
 
-        // One batch per layer: the path points, plus the zero baseline when the quadrature lacks it (for F(0)).
+    /**
+     * Listwise multiple choice (CSQA): a one-label scorer rates each choice's sequence, and integrated gradients run
+     * on the target choice's sequence alone (the predicted one unless {@code options} names a choice index), as the
+     * paper does. F is that choice's probability under the softmax over all choices, the other choices' scores held
+     * fixed (their sequences do not see the edit). The paper's code explains the raw score instead, which is not a
+     * probability: attributions on different instances would not be on one scale.
+     */
+    public static NeuronIg integratedGradientsOfChoice(LanguageModel scorer, int[][] choices, IgOptions options) {
+        if (choices.length < 2) throw new IllegalArgumentException("choice attribution: needs at least 2 choices, got " + choices.length);
+        if (scorer.config().numLabels() != 1) throw new IllegalArgumentException("choice attribution: the scorer must have one label, not " + scorer.config().numLabels());
+        double[] scores = new double[choices.length];
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            for (int j = 0; j < choices.length; j++) scores[j] = scorer.classLogits(new int[][] {choices[j]}, null, null).item();
+        }
+        int predicted = argmax(scores);
+        int target = options.target() == IgOptions.PREDICTED ? predicted : options.target();
+        if (target >= choices.length) throw new IllegalArgumentException("choice attribution: target choice " + target + " of " + choices.length);
+        double max = Double.NEGATIVE_INFINITY, others = 0;
+        for (int j = 0; j < scores.length; j++) if (j != target) max = Math.max(max, scores[j]);
+        for (int j = 0; j < scores.length; j++) if (j != target) others += Math.exp(scores[j] - max);
+        double competitors = max + Math.log(others); // log-sum-exp of the other choices' scores
+        int[] ids = choices[target];
+        int position = position(scorer, ids, options.position());
+        Probe probe = Probe.outputPosition(scorer, ids, position) != position ? Probe.fullSequence(scorer, ids, position, options.point())
+                : Probe.cached(scorer, ids, position, options.point());
+        return integrate(scorer, probe, options, position, predicted, target, logits -> logits.reshape(-1).sub(competitors).sigmoid());
+    }
+
+    /**
+     * The integration itself: per layer one batch of the path points (plus the zero baseline when the quadrature
+     * lacks it, for F(0)), {@code objective} turning the probe's logits {@code [N, C]} into F per row.
+     */
+    private static NeuronIg integrate(LanguageModel model, Probe probe, IgOptions options, int position, int predicted, int target,
+                                      UnaryOperator<Tensor> objective) {
         double[] alphas = options.quadrature().alphas(options.steps());
         int first = alphas[0] == 0.0 ? 0 : 1, rows = alphas.length + first;
         double[] rowAlphas = new double[rows];
         System.arraycopy(alphas, 0, rowAlphas, first, alphas.length);
-        int[] targets = new int[rows];
-        Arrays.fill(targets, target);
 
         int layers = model.decoder().numLayers(), width = model.decoder().ffnWidth();
         double[][] attributions = new double[layers][width];
@@ -71,7 +109,7 @@ public final class NeuronAttributor {
             double[] scaled = new double[rows * width];
             for (int r = 0; r < rows; r++) for (int j = 0; j < width; j++) scaled[r * width + j] = rowAlphas[r] * a[j];
             Tensor x = Tensor.of(model.backend(), scaled, rows, width).requireGrad();
-            Tensor f = probe.replaced(l, x).softmax(-1).gatherLast(targets);
+            Tensor f = objective.apply(probe.replaced(l, x));
             // Rows are independent, so the gradient of their sum holds each row's own dF/dx.
             double[] grad = Autograd.grad(f.sum(), List.of(x), false)[0].toDoubleArray();
             baseline[l] = f.detach().toDoubleArray()[0];
@@ -81,7 +119,11 @@ public final class NeuronAttributor {
                 attributions[l][j] = a[j] * sum / alphas.length;
             }
         }
-        return new NeuronIg(target, predicted, position, probabilities[target], baseline, probe.activations, attributions);
+        double probability;
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            probability = objective.apply(probe.logits).toDoubleArray()[0];
+        }
+        return new NeuronIg(target, predicted, position, probability, baseline, probe.activations, attributions);
     }
 
     /**
@@ -92,7 +134,16 @@ public final class NeuronAttributor {
      */
     public static InstanceNeurons attribute(LanguageModel model, int instanceId, int[] ids, int gold, IgOptions options,
                                             NeuronSelection selection, boolean keepRows) {
-        NeuronIg ig = integratedGradients(model, ids, options);
+        return record(integratedGradients(model, ids, options), instanceId, gold, selection, keepRows);
+    }
+
+    /** As {@link #attribute}, for a multiple-choice instance ({@link #integratedGradientsOfChoice}); labels are choice indices. */
+    public static InstanceNeurons attributeChoice(LanguageModel scorer, int instanceId, int[][] choices, int gold, IgOptions options,
+                                                  NeuronSelection selection, boolean keepRows) {
+        return record(integratedGradientsOfChoice(scorer, choices, options), instanceId, gold, selection, keepRows);
+    }
+
+    private static InstanceNeurons record(NeuronIg ig, int instanceId, int gold, NeuronSelection selection, boolean keepRows) {
         NeuronAttribution selected = new NeuronAttribution(instanceId, ig.predicted(), gold, selection.select(ig.attributions()));
         return new InstanceNeurons(selected, ig.target(), ig.probability(), ig.completenessGap(), keepRows ? ig.attributions() : null);
     }

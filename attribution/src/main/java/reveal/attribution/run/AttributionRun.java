@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import reveal.attribution.bridge.IaNeurons;
 import reveal.attribution.bridge.NaInstances;
 import reveal.attribution.bridge.Neuron;
 import reveal.attribution.bridge.NeuronAttribution;
+import reveal.attribution.instance.ChoiceHeadLoss;
 import reveal.attribution.instance.Derivatives;
 import reveal.attribution.instance.HeadOnlyLoss;
 import reveal.attribution.instance.InstanceAttribution;
@@ -37,10 +39,11 @@ import reveal.engine.io.Json;
 import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
 import reveal.model.data.EncodedExample;
+import reveal.model.data.EncodedChoices;
 
 /**
- * The attributions of one fine-tuned classifier over a training and a test split, kept in a folder from which every
- * step resumes (an interrupted step loses at most the instance in progress):
+ * The attributions of one fine-tuned classifier (or multiple-choice scorer) over a training and a test split, kept in
+ * a folder from which every step resumes (an interrupted step loses at most the instance in progress):
  * <pre>
  *   ia/gs_dot, ia/gs_cosine, ia/influence   score matrices, row = training instance, column = test instance
  *   ia/ihvp, ia/lissa_trace.jsonl           LiSSA's inverse-HVPs and convergence traces
@@ -68,7 +71,8 @@ public final class AttributionRun {
      * @param parameters which parameters the gradients are taken over (the paper: the classification head)
      * @param scale      LiSSA's Hessian scale, or 0 to choose one that makes the recursion converge: for the head
      *                   the bound {@code 0.55 max |h|^2} (the head-only Hessian's eigenvalues are at most
-     *                   {@code |h|^2 / 2}), otherwise {@link Lissa#suggestScale} by power iteration
+     *                   {@code |h|^2 / 2}; for choices, {@code sum_j |h_j|^2 / 2}), otherwise {@link Lissa#suggestScale}
+     *                   by power iteration
      */
     public record InstanceSettings(ParameterSelector parameters, Set<InstanceAttribution.Method> methods, double damping,
                                    double scale, int depth, int batchSize, int repeats, long seed) {
@@ -81,24 +85,77 @@ public final class AttributionRun {
 
     private final Path dir;
     private final LanguageModel classifier;
-    private final List<EncodedExample> train, test;
+    /** Each instance as its sequences (one, or one per choice) and its label (or answer index). */
+    private record Instances(List<int[][]> sequences, int[] labels) {
+        static Instances of(List<EncodedExample> split) {
+            return new Instances(split.stream().map(e -> new int[][] {e.ids()}).toList(), split.stream().mapToInt(EncodedExample::label).toArray());
+        }
+
+        static Instances ofChoices(List<EncodedChoices> split) {
+            return new Instances(split.stream().map(EncodedChoices::choices).toList(), split.stream().mapToInt(EncodedChoices::answer).toArray());
+        }
+
+        int size() {
+            return labels.length;
+        }
+
+        /** The one sequence of each instance of a classification task. */
+        List<int[]> single() {
+            return sequences.stream().map(s -> s[0]).toList();
+        }
+
+        /** Every sequence, instance after instance. */
+        List<int[]> flat() {
+            return sequences.stream().flatMap(Arrays::stream).toList();
+        }
+
+        String fingerprint() {
+            List<Object> rows = new ArrayList<>(size());
+            for (int i = 0; i < size(); i++) rows.add(List.of(sequences.get(i), labels[i]));
+            return Fingerprint.of(rows);
+        }
+    }
+
+    private final Instances train, test;
+    private final boolean choices;
     private final Map<String, Object> inputs;
     private final boolean quiet;
 
     /**
-     * @param inputs what the model and data are (paths, task, fingerprints...): recorded with every result so that a
-     *               resume against other inputs is refused
+     * A sequence classifier's attributions.
+     *
+     * @param inputs what the model and data are (paths, task, ...): recorded with every result so that a resume
+     *               against other inputs is refused
      */
     public AttributionRun(Path dir, LanguageModel classifier, List<EncodedExample> train, List<EncodedExample> test, Map<String, Object> inputs,
                           boolean quiet) {
-        if (train.isEmpty() || test.isEmpty()) throw new IllegalArgumentException("attribution: " + train.size() + " training and " + test.size() + " test instances");
+        this(dir, classifier, Instances.of(train), Instances.of(test), false, inputs, quiet);
+    }
+
+    /**
+     * A listwise multiple-choice scorer's attributions (a one-label classifier that scores each choice's sequence):
+     * IA differentiates the softmax over an instance's choice scores; NA explains the predicted choice's probability
+     * on its sequence ({@link NeuronAttributor#integratedGradientsOfChoice}).
+     */
+    public static AttributionRun ofChoices(Path dir, LanguageModel scorer, List<EncodedChoices> train, List<EncodedChoices> test,
+                                           Map<String, Object> inputs, boolean quiet) {
+        return new AttributionRun(dir, scorer, Instances.ofChoices(train), Instances.ofChoices(test), true, inputs, quiet);
+    }
+
+    private AttributionRun(Path dir, LanguageModel classifier, Instances train, Instances test, boolean choices, Map<String, Object> inputs,
+                           boolean quiet) {
+        if (train.size() == 0 || test.size() == 0) throw new IllegalArgumentException("attribution: " + train.size() + " training and " + test.size() + " test instances");
+        if (choices && classifier.config().numLabels() != 1) {
+            throw new IllegalArgumentException("attribution: a multiple-choice scorer has one label, this classifier " + classifier.config().numLabels());
+        }
         this.dir = dir;
         this.classifier = classifier;
-        this.train = List.copyOf(train);
-        this.test = List.copyOf(test);
+        this.train = train;
+        this.test = test;
+        this.choices = choices;
         Map<String, Object> in = new LinkedHashMap<>(inputs);
-        in.put("train_fingerprint", fingerprint(train));
-        in.put("test_fingerprint", fingerprint(test));
+        in.put("train_fingerprint", train.fingerprint());
+        in.put("test_fingerprint", test.fingerprint());
         this.inputs = in;
         this.quiet = quiet;
     }
@@ -112,23 +169,27 @@ public final class AttributionRun {
     /** Computes (or completes) the IA score matrices; returns each method's matrix ({@link RowMatrix#load}). */
     public Map<InstanceAttribution.Method, Path> instanceAttribution(InstanceSettings s) {
         ParameterSubset params = ParameterSubset.select(classifier.parameters(), s.parameters());
-        int[] trainLabels = labels(train), testLabels = labels(test);
         InstanceLoss trainLoss, testLoss;
         double scale = s.scale();
         if (params.names().equals(List.of(ParameterSelector.HEAD))) {
             // The head's gradients need only the final hidden states: one batched pass per split, not one per gradient.
-            double[][] hTrain = Classifiers.pooledHidden(classifier, ids(train)), hTest = Classifiers.pooledHidden(classifier, ids(test));
-            Tensor w = params.tensors().get(0);
-            trainLoss = new HeadOnlyLoss(w, hTrain, trainLabels);
-            testLoss = new HeadOnlyLoss(w, hTest, testLabels);
+            double[][] hTrain = Classifiers.pooledHidden(classifier, train.flat()), hTest = Classifiers.pooledHidden(classifier, test.flat());
+            trainLoss = headLoss(params.tensors().get(0), hTrain, train);
+            testLoss = headLoss(params.tensors().get(0), hTest, test);
             if (scale == 0) {
-                double maxNorm = 0;
-                for (double[] h : hTrain) maxNorm = Math.max(maxNorm, dot(h, h));
-                scale = 0.55 * maxNorm;
+                // An instance's head Hessian is J^T A J, with A the softmax covariance (eigenvalues at most 1/2) and J
+                // its hidden states (one row per choice), so its eigenvalues are at most 1/2 of sum_j |h_j|^2.
+                double largest = 0;
+                for (int i = 0, row = 0; i < train.size(); i++) {
+                    double sum = 0;
+                    for (int j = 0; j < train.sequences().get(i).length; j++, row++) sum += dot(hTrain[row], hTrain[row]);
+                    largest = Math.max(largest, sum);
+                }
+                scale = 0.55 * largest;
             }
         } else {
-            trainLoss = ModelLoss.classification(classifier, ids(train), trainLabels);
-            testLoss = ModelLoss.classification(classifier, ids(test), testLabels);
+            trainLoss = modelLoss(train);
+            testLoss = modelLoss(test);
             if (scale == 0 && s.methods().contains(InstanceAttribution.Method.INFLUENCE)) {
                 scale = Lissa.suggestScale(new Derivatives(trainLoss, params), positions(train.size()), s.batchSize(), s.seed());
             }
@@ -151,6 +212,22 @@ public final class AttributionRun {
         return out;
     }
 
+    /** The head-only loss of a split from its hidden states (one per sequence, in {@link Instances#flat} order). */
+    private InstanceLoss headLoss(Tensor head, double[][] hidden, Instances split) {
+        if (!choices) return new HeadOnlyLoss(head, hidden, split.labels());
+        double[][][] perInstance = new double[split.size()][][];
+        for (int i = 0, row = 0; i < split.size(); i++) {
+            int n = split.sequences().get(i).length;
+            perInstance[i] = Arrays.copyOfRange(hidden, row, row + n);
+            row += n;
+        }
+        return new ChoiceHeadLoss(head, perInstance, split.labels());
+    }
+
+    private InstanceLoss modelLoss(Instances split) {
+        return choices ? ModelLoss.choices(classifier, split.sequences(), split.labels()) : ModelLoss.classification(classifier, split.single(), split.labels());
+    }
+
     /** IA scores {@code [test][train]} of one method. */
     public double[][] instanceScores(InstanceAttribution.Method method) {
         try (RowMatrix m = RowMatrix.load(InstanceAttribution.matrixPath(dir.resolve("ia"), method, InstanceAttribution.Sign.PAPER))) {
@@ -166,7 +243,7 @@ public final class AttributionRun {
      * selects. {@code keepRows}: the records also carry the full {@code [layer][neuron]} attributions.
      */
     public void neuronAttribution(Split split, NeuronSettings settings, boolean keepRows) {
-        List<EncodedExample> examples = examples(split);
+        Instances examples = instances(split);
         Path file = dir.resolve("na/" + split.file + ".jsonl");
         Map<String, Object> identity = new LinkedHashMap<>(settings.describe());
         identity.put("inputs", inputs);
@@ -184,8 +261,10 @@ public final class AttributionRun {
             Progress progress = Progress.start("NA " + split.file + " instances", examples.size(), count[0], quiet);
             for (int i = 0; i < examples.size(); i++) {
                 if (done[i]) continue;
-                EncodedExample e = examples.get(i);
-                log.append(NeuronAttributor.attribute(classifier, i, e.ids(), e.label(), settings.ig(), settings.selection(), keepRows).toRecord());
+                int[][] sequences = examples.sequences().get(i);
+                int label = examples.labels()[i];
+                log.append((choices ? NeuronAttributor.attributeChoice(classifier, i, sequences, label, settings.ig(), settings.selection(), keepRows)
+                        : NeuronAttributor.attribute(classifier, i, sequences[0], label, settings.ig(), settings.selection(), keepRows)).toRecord());
                 progress.advance();
             }
         }
@@ -193,7 +272,7 @@ public final class AttributionRun {
 
     /** The neuron records of a split, by position; every position must be present. */
     public List<InstanceNeurons> neuronRecords(Split split) {
-        return neuronRecords(dir, split, examples(split).size());
+        return neuronRecords(dir, split, instances(split).size());
     }
 
     /** The selected neurons of every instance of a split, by position. */
@@ -276,7 +355,7 @@ public final class AttributionRun {
 
     // ---------------------------------------------------------------- plumbing
 
-    private List<EncodedExample> examples(Split split) {
+    private Instances instances(Split split) {
         return split == Split.TRAIN ? train : test;
     }
 
@@ -301,20 +380,6 @@ public final class AttributionRun {
 
     private static void writeJson(Path file, Object value) {
         AtomicFiles.writeString(file, Json.write(value) + "\n");
-    }
-
-    private static String fingerprint(List<EncodedExample> split) {
-        List<Object> rows = new ArrayList<>(split.size());
-        for (EncodedExample e : split) rows.add(List.of(e.ids(), e.label()));
-        return Fingerprint.of(rows);
-    }
-
-    private static List<int[]> ids(List<EncodedExample> split) {
-        return split.stream().map(EncodedExample::ids).toList();
-    }
-
-    private static int[] labels(List<EncodedExample> split) {
-        return split.stream().mapToInt(EncodedExample::label).toArray();
     }
 
     private static int[] positions(int n) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 import reveal.attribution.bridge.NaInstances;
 import reveal.attribution.instance.InstanceAttribution;
 import reveal.attribution.instance.ParameterSelector;
@@ -26,8 +27,10 @@ import reveal.engine.io.Json;
 import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
 import reveal.model.arch.FfnPoint;
+import reveal.model.data.ChoiceExample;
 import reveal.model.data.Dataset;
 import reveal.model.data.Datasets;
+import reveal.model.data.EncodedChoices;
 import reveal.model.data.EncodedExample;
 import reveal.model.data.Example;
 import reveal.model.data.PromptEncoder;
@@ -46,7 +49,7 @@ final class AttributeCommand implements Main.Command {
 
     @Override
     public String usage() {
-        return "attribute ia|na|na-instances|ia-neurons --model DIR --task nli|claim --train FILE --test FILE --out DIR [--max-len 128"
+        return "attribute ia|na|na-instances|ia-neurons --model DIR --task nli|claim|choice --train FILE --test FILE --out DIR [--max-len 128"
                 + " --limit-train N --limit-test N --device D]\n"
                 + "      ia:  [--methods gs_dot,gs_cosine,influence --params head|all|layers:0,3|names:A,B|regex:R --lissa-depth 1000"
                 + " --lissa-batch 8 --lissa-damping 0.01 --lissa-scale S --lissa-repeats 1 --seed 42]\n"
@@ -82,45 +85,65 @@ final class AttributeCommand implements Main.Command {
                     + " first (./reveal finetune ... --out DIR, then --model DIR/best)");
         }
         PromptEncoder encoder = PromptEncoder.withPaperPrefix(m.tokenizer(), maxLen);
-        List<EncodedExample> train = encode(Datasets.read(kind, trainFile), limitTrain, config.numLabels(), encoder);
-        List<EncodedExample> test = encode(Datasets.read(kind, testFile), limitTest, config.numLabels(), encoder);
-        writeInputs(outDir, config, train, test);
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("model", m.describe());
         inputs.put("task", kind.toString());
         inputs.put("max_len", maxLen);
-        AttributionRun run = new AttributionRun(outDir, model, train, test, inputs, false);
+        Dataset trainData = Datasets.read(kind, trainFile), testData = Datasets.read(kind, testFile);
+        AttributionRun run;
+        int trainSize, testSize;
+        DoubleSupplier accuracy;
+        if (kind == TaskKind.CHOICE) {
+            if (config.numLabels() != 1) {
+                throw new IllegalArgumentException("--task choice needs a one-label scorer (./reveal finetune --task choice makes one); " + m.describe() + " has "
+                        + config.numLabels() + " labels");
+            }
+            List<EncodedChoices> train = encodeChoices(trainData, limitTrain, encoder), test = encodeChoices(testData, limitTest, encoder);
+            writeInputs(outDir, config, choiceRows(train), choiceRows(test));
+            run = AttributionRun.ofChoices(outDir, model, train, test, inputs, false);
+            trainSize = train.size();
+            testSize = test.size();
+            accuracy = () -> Classifiers.choiceAccuracy(model, test);
+        } else {
+            List<EncodedExample> train = encode(trainData, limitTrain, config.numLabels(), encoder);
+            List<EncodedExample> test = encode(testData, limitTest, config.numLabels(), encoder);
+            writeInputs(outDir, config, rows(train), rows(test));
+            run = new AttributionRun(outDir, model, train, test, inputs, false);
+            trainSize = train.size();
+            testSize = test.size();
+            accuracy = () -> Classifiers.accuracy(model, test);
+        }
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("method", method);
         summary.put("out", outDir.toAbsolutePath().toString());
-        summary.put("train", train.size());
-        summary.put("test", test.size());
+        summary.put("train", trainSize);
+        summary.put("test", testSize);
         summary.put("device", model.backend().name());
         List<Map<String, Object>> steps = new ArrayList<>();
         switch (method) {
-            case "ia" -> steps.add(timed("ia", train.size(), () -> run.instanceAttribution(ia.settings())));
+            case "ia" -> steps.add(timed("ia", trainSize, () -> run.instanceAttribution(ia.settings())));
             case "na" -> {
                 for (AttributionRun.Split split : na.splits) {
-                    int n = split == AttributionRun.Split.TRAIN ? train.size() : test.size();
+                    int n = split == AttributionRun.Split.TRAIN ? trainSize : testSize;
                     steps.add(timed("na " + split.name().toLowerCase(Locale.ROOT), n,
                             () -> run.neuronAttribution(split, na.settings(config), split == AttributionRun.Split.TEST)));
                 }
             }
             case "na-instances" -> {
-                steps.add(timed("na test", test.size(), () -> run.neuronAttribution(AttributionRun.Split.TEST, na.settings(config), true)));
-                steps.add(timed("na train", train.size(), () -> run.neuronAttribution(AttributionRun.Split.TRAIN, na.settings(config), false)));
-                steps.add(timed("na-instances", test.size(), () -> run.naInstances(testNeurons)));
+                steps.add(timed("na test", testSize, () -> run.neuronAttribution(AttributionRun.Split.TEST, na.settings(config), true)));
+                steps.add(timed("na train", trainSize, () -> run.neuronAttribution(AttributionRun.Split.TRAIN, na.settings(config), false)));
+                steps.add(timed("na-instances", testSize, () -> run.naInstances(testNeurons)));
             }
             case "ia-neurons" -> {
-                steps.add(timed("ia", train.size(), () -> run.instanceAttribution(ia.settings())));
-                steps.add(timed("na train", train.size(), () -> run.neuronAttribution(AttributionRun.Split.TRAIN, na.settings(config), false)));
-                steps.add(timed("ia-neurons", test.size(), () -> run.iaNeurons(List.copyOf(ia.methods), k)));
+                steps.add(timed("ia", trainSize, () -> run.instanceAttribution(ia.settings())));
+                steps.add(timed("na train", trainSize, () -> run.neuronAttribution(AttributionRun.Split.TRAIN, na.settings(config), false)));
+                steps.add(timed("ia-neurons", testSize, () -> run.iaNeurons(List.copyOf(ia.methods), k)));
             }
             default -> throw new IllegalStateException(method);
         }
         summary.put("steps", steps);
-        summary.put("test_accuracy", Classifiers.accuracy(model, test));
+        summary.put("test_accuracy", accuracy.getAsDouble());
         out.println(Json.write(summary));
     }
 
@@ -226,12 +249,22 @@ final class AttributeCommand implements Main.Command {
         return out;
     }
 
-    /** The token ids and labels attributed, so that other tools (bench/attribution_torch.py) see exactly the same input. */
-    private static void writeInputs(Path dir, ModelConfig config, List<EncodedExample> train, List<EncodedExample> test) {
+    private static List<EncodedChoices> encodeChoices(Dataset data, int limit, PromptEncoder encoder) {
+        List<ChoiceExample> examples = data.choiceExamples();
+        if (limit > 0 && limit < examples.size()) examples = examples.subList(0, limit);
+        if (examples.isEmpty()) throw new IllegalArgumentException(data.source() + ": no examples");
+        return examples.stream().map(e -> new EncodedChoices(encoder.encodeChoices(e), e.answer())).toList();
+    }
+
+    /**
+     * The token ids and labels attributed, so that other tools (bench/attribution_torch.py) see exactly the same
+     * input: per instance {@code ids} and {@code label}, or for choices {@code choices} (one id list each) and {@code answer}.
+     */
+    private static void writeInputs(Path dir, ModelConfig config, List<Object> train, List<Object> test) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pad_id", config.padTokenId());
-        m.put("train", rows(train));
-        m.put("test", rows(test));
+        m.put("train", train);
+        m.put("test", test);
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("inputs.json"), Json.write(m) + "\n", StandardCharsets.UTF_8);
@@ -243,6 +276,12 @@ final class AttributeCommand implements Main.Command {
     private static List<Object> rows(List<EncodedExample> split) {
         List<Object> out = new ArrayList<>(split.size());
         for (EncodedExample e : split) out.add(Map.of("ids", e.ids(), "label", e.label()));
+        return out;
+    }
+
+    private static List<Object> choiceRows(List<EncodedChoices> split) {
+        List<Object> out = new ArrayList<>(split.size());
+        for (EncodedChoices e : split) out.add(Map.of("choices", Arrays.asList(e.choices()), "answer", e.answer()));
         return out;
     }
 }

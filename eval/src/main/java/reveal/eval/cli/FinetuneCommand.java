@@ -24,7 +24,7 @@ import reveal.model.data.PromptEncoder;
 import reveal.model.data.TaskKind;
 import reveal.model.tokenizer.Tokenizer;
 import reveal.model.tokenizer.Tokenizers;
-import reveal.model.train.EncodedChoices;
+import reveal.model.data.EncodedChoices;
 import reveal.model.train.LanguageModelTrainable;
 import reveal.model.train.Trainer;
 import reveal.model.train.TrainerConfig;

@@ -123,6 +123,64 @@ class AttributeCommandTest {
     }
 
     @Test
+    void multipleChoiceGradientSimilarityMatchesTheListwiseClosedForm() throws Exception {
+        Path embedded = EmbeddedModel.stories260K();
+        Path scorer = dir.resolve("scorer");
+        LanguageModel lm = LanguageModel.load(embedded.resolve("hf_llama_layout"), new CpuBackend(1));
+        LanguageModelTrainable.classifier(Classifiers.withNewHead(lm, List.of("score"), 9), List.of(embedded.resolve("tok512.bin"))).save(scorer);
+        String[] words = {"cat", "dog", "tree", "ball", "sun", "moon", "park", "cake"};
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            List<String> texts = new ArrayList<>();
+            for (int j = 0; j < 5; j++) texts.add(words[(i + j * 3) % words.length]);
+            jsonl.append(Json.write(Map.of("id", "q" + i, "question", "Where did the " + words[i] + " go?", "answerKey", "ABCDE".substring(i % 5, i % 5 + 1),
+                    "choices", Map.of("label", List.of("A", "B", "C", "D", "E"), "text", texts)))).append('\n');
+        }
+        Path data = dir.resolve("csqa.jsonl");
+        Files.writeString(data, jsonl);
+        Path out = dir.resolve("choice");
+        String[] common = {"--model", scorer.toString(), "--task", "choice", "--train", data.toString(), "--test", data.toString(), "--limit-test", "3",
+                "--max-len", "64", "--device", "cpu:1", "--out", out.toString()};
+        run(0, concat(new String[] {"attribute", "ia"}, concat(common, "--methods", "gs_dot", "--lissa-depth", "2")));
+        Map<String, Object> na = run(0, concat(new String[] {"attribute", "na"}, concat(common, "--split", "test", "--steps", "2")));
+        assertEquals(3, ((Number) na.get("test")).intValue());
+
+        // Each choice scores s_j = w . h_j; dL/dw = sum_j (softmax(s)_j - [j = answer]) h_j; GS is the dot of two such.
+        LanguageModel model = LanguageModel.load(scorer, new CpuBackend(1));
+        double[] w = weights(model)[0];
+        Map<String, Object> inputs = Json.parseObject(read(out.resolve("inputs.json")));
+        List<double[]> trainGrads = choiceGradients(model, w, (List<?>) inputs.get("train")), testGrads = choiceGradients(model, w, (List<?>) inputs.get("test"));
+        double[][] dot = load(out.resolve("ia/gs_dot"));
+        for (int z = 0; z < trainGrads.size(); z++) {
+            for (int t = 0; t < testGrads.size(); t++) {
+                double[] gz = trainGrads.get(z), gt = testGrads.get(t);
+                double expected = dot(gz, gt);
+                // Float32 on both sides: relative to the gradients' norms (a near-orthogonal pair loses digits).
+                assertEquals(expected, dot[z][t], 1e-3 * Math.sqrt(dot(gz, gz) * dot(gt, gt)), "gs_dot[" + z + "][" + t + "]");
+            }
+        }
+        for (Map<String, Object> r : RecordLog.readAll(out.resolve("na/test.jsonl"))) {
+            int predicted = ((Number) r.get("predicted")).intValue();
+            assertTrue(predicted >= 0 && predicted < 5, "a record's prediction is a choice index: " + predicted);
+        }
+    }
+
+    private static List<double[]> choiceGradients(LanguageModel model, double[] w, List<?> rows) {
+        List<double[]> out = new ArrayList<>();
+        for (Object row : rows) {
+            Map<?, ?> r = (Map<?, ?>) row;
+            List<int[]> choices = ((List<?>) r.get("choices")).stream().map(c -> Json.ints((List<?>) c)).toList();
+            double[][] h = Classifiers.pooledHidden(model, choices);
+            // softmax(W h) - onehot with the choices' states as W and the scoring vector as h: the choices' residuals.
+            double[] residual = residual(h, w, ((Number) r.get("answer")).intValue());
+            double[] g = new double[w.length];
+            for (int j = 0; j < h.length; j++) for (int k = 0; k < w.length; k++) g[k] += residual[j] * h[j][k];
+            out.add(g);
+        }
+        return out;
+    }
+
+    @Test
     void onOpenClTheScoresAndNeuronsAreTheCpuBackends() {
         Assumptions.assumeTrue(OpenClDevices.available(), () -> "no OpenCL platform: " + OpenClDevices.problem());
         String[] options = {"--methods", "gs_dot,influence", "--lissa-depth", "4", "--steps", "3", "--k", "3", "--limit-train", "12", "--limit-test", "3"};

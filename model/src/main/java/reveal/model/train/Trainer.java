@@ -20,6 +20,7 @@ import reveal.engine.optim.AdamW;
 import reveal.engine.optim.LinearSchedule;
 import reveal.engine.optim.Optimizer;
 import reveal.model.data.Batch;
+import reveal.model.data.EncodedChoices;
 import reveal.model.data.EncodedExample;
 import reveal.model.data.PromptEncoder;
 import reveal.model.io.Checkpoint;

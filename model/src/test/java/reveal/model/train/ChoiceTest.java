@@ -13,6 +13,7 @@ import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
 import reveal.model.data.Batch;
 import reveal.model.data.ChoiceExample;
+import reveal.model.data.EncodedChoices;
 import reveal.model.data.PromptEncoder;
 
 /** Listwise multiple choice: one score per choice, a single softmax over an example's choices. */

@@ -1,4 +1,4 @@
-package reveal.model.train;
+package reveal.model.data;
 
 /** A multiple-choice instance as token ids: one sequence per choice (see PromptEncoder#encodeChoices) and the answer's index. */
 public record EncodedChoices(int[][] choices, int answer) {
