@@ -27,12 +27,10 @@ import reveal.engine.io.Json;
 import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
 import reveal.model.arch.FfnPoint;
-import reveal.model.data.ChoiceExample;
 import reveal.model.data.Dataset;
 import reveal.model.data.Datasets;
 import reveal.model.data.EncodedChoices;
 import reveal.model.data.EncodedExample;
-import reveal.model.data.Example;
 import reveal.model.data.PromptEncoder;
 import reveal.model.data.TaskKind;
 import reveal.model.io.ModelConfig;
@@ -98,15 +96,16 @@ final class AttributeCommand implements Main.Command {
                 throw new IllegalArgumentException("--task choice needs a one-label scorer (./reveal finetune --task choice makes one); " + m.describe() + " has "
                         + config.numLabels() + " labels");
             }
-            List<EncodedChoices> train = encodeChoices(trainData, limitTrain, encoder), test = encodeChoices(testData, limitTest, encoder);
+            int choices = trainData.labelNames().size();
+            List<EncodedChoices> train = TaskEncoding.choices(trainData, limitTrain, choices, encoder), test = TaskEncoding.choices(testData, limitTest, choices, encoder);
             writeInputs(outDir, config, choiceRows(train), choiceRows(test));
             run = AttributionRun.ofChoices(outDir, model, train, test, inputs, false);
             trainSize = train.size();
             testSize = test.size();
             accuracy = () -> Classifiers.choiceAccuracy(model, test);
         } else {
-            List<EncodedExample> train = encode(trainData, limitTrain, config.numLabels(), encoder);
-            List<EncodedExample> test = encode(testData, limitTest, config.numLabels(), encoder);
+            List<EncodedExample> train = TaskEncoding.examples(trainData, limitTrain, config.numLabels(), encoder);
+            List<EncodedExample> test = TaskEncoding.examples(testData, limitTest, config.numLabels(), encoder);
             writeInputs(outDir, config, rows(train), rows(test));
             run = new AttributionRun(outDir, model, train, test, inputs, false);
             trainSize = train.size();
@@ -232,28 +231,6 @@ final class AttributeCommand implements Main.Command {
         System.err.printf(Locale.ROOT, "[attribute] %s: %d instances in %.1fs (%.2f/s; resumed work is not counted again)%n", step, instances, seconds,
                 instances / seconds);
         return m;
-    }
-
-    private static List<EncodedExample> encode(Dataset data, int limit, int classes, PromptEncoder encoder) {
-        List<Example> examples = data.examples();
-        if (limit > 0 && limit < examples.size()) examples = examples.subList(0, limit);
-        if (examples.isEmpty()) throw new IllegalArgumentException(data.source() + ": no examples");
-        List<EncodedExample> out = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            if (e.label() < 0 || e.label() >= classes) {
-                throw new IllegalArgumentException(data.source() + ": example " + e.id() + " has label " + e.label() + " (" + data.labelNames()
-                        + "), but the model has " + classes + " classes");
-            }
-            out.add(encoder.encode(e));
-        }
-        return out;
-    }
-
-    private static List<EncodedChoices> encodeChoices(Dataset data, int limit, PromptEncoder encoder) {
-        List<ChoiceExample> examples = data.choiceExamples();
-        if (limit > 0 && limit < examples.size()) examples = examples.subList(0, limit);
-        if (examples.isEmpty()) throw new IllegalArgumentException(data.source() + ": no examples");
-        return examples.stream().map(e -> new EncodedChoices(encoder.encodeChoices(e), e.answer())).toList();
     }
 
     /**

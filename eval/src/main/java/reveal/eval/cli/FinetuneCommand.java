@@ -3,7 +3,6 @@ package reveal.eval.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +13,9 @@ import reveal.engine.io.Json;
 import reveal.model.Classifiers;
 import reveal.model.EmbeddedModel;
 import reveal.model.LanguageModel;
-import reveal.model.data.ChoiceExample;
 import reveal.model.data.Dataset;
 import reveal.model.data.Datasets;
 import reveal.model.data.EncodedExample;
-import reveal.model.data.Example;
 import reveal.model.data.Labels;
 import reveal.model.data.PromptEncoder;
 import reveal.model.data.TaskKind;
@@ -85,8 +82,8 @@ final class FinetuneCommand implements Main.Command {
         if (kind == TaskKind.CHOICE) {
             // Listwise: a one-label scorer rates each choice; the softmax is over an example's choices.
             int choices = train.labelNames().size();
-            List<EncodedChoices> tr = encodeChoices(train, maxTrain, choices, encoder), dv = encodeChoices(dev, maxDev, choices, encoder);
-            List<EncodedChoices> te = test == null ? List.of() : encodeChoices(test, maxTest, choices, encoder);
+            List<EncodedChoices> tr = TaskEncoding.choices(train, maxTrain, choices, encoder), dv = TaskEncoding.choices(dev, maxDev, choices, encoder);
+            List<EncodedChoices> te = test == null ? List.of() : TaskEncoding.choices(test, maxTest, choices, encoder);
             summary.put("choices", train.labelNames());
             model = LanguageModelTrainable.choices(Classifiers.withNewHead(m.model, List.of("score"), seed), choices, tok.files());
             splits = new Splits(choices, answers(tr), answers(dv), answers(te), Stream.of(tr, dv, te).flatMap(List::stream)
@@ -95,8 +92,8 @@ final class FinetuneCommand implements Main.Command {
                     dir -> LanguageModelTrainable.choices(LanguageModel.load(dir, m.backend), choices, List.of()));
         } else {
             List<String> labels = labelNames(kind, labelCount, train, dev, test);
-            List<EncodedExample> tr = encode(train, maxTrain, labels, encoder), dv = encode(dev, maxDev, labels, encoder);
-            List<EncodedExample> te = test == null ? List.of() : encode(test, maxTest, labels, encoder);
+            List<EncodedExample> tr = TaskEncoding.examples(train, maxTrain, labels.size(), encoder), dv = TaskEncoding.examples(dev, maxDev, labels.size(), encoder);
+            List<EncodedExample> te = test == null ? List.of() : TaskEncoding.examples(test, maxTest, labels.size(), encoder);
             summary.put("labels", labels);
             model = LanguageModelTrainable.classifier(Classifiers.withNewHead(m.model, labels, seed), tok.files());
             splits = new Splits(labels.size(), labels(tr), labels(dv), labels(te),
@@ -163,35 +160,6 @@ final class FinetuneCommand implements Main.Command {
         if (n == 0) for (Dataset d : sets) if (d != null) n = Math.max(n, d.labelNames().size());
         if (n < 2 || n > all.size()) throw new Args.UsageException("--labels " + n + ": a " + kind + " task has 2.." + all.size() + " labels " + all);
         return all.subList(0, n);
-    }
-
-    private static List<EncodedExample> encode(Dataset data, int limit, List<String> labels, PromptEncoder encoder) {
-        List<Example> examples = data.examples();
-        if (limit > 0 && limit < examples.size()) examples = examples.subList(0, limit);
-        if (examples.isEmpty()) throw new IllegalArgumentException(data.source() + ": no examples");
-        List<EncodedExample> out = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            if (e.label() < 0 || e.label() >= labels.size()) {
-                throw new IllegalArgumentException(data.source() + ": example " + e.id() + " has label " + e.label() + ", outside the "
-                        + labels.size() + " labels " + labels + " (set --labels)");
-            }
-            try {
-                out.add(encoder.encode(e));
-            } catch (IllegalArgumentException tooLong) {
-                throw new IllegalArgumentException(data.source() + ": " + tooLong.getMessage() + "; raise --max-len", tooLong);
-            }
-        }
-        return out;
-    }
-
-    private static List<EncodedChoices> encodeChoices(Dataset data, int limit, int choices, PromptEncoder encoder) {
-        List<ChoiceExample> examples = data.choiceExamples();
-        if (limit > 0 && limit < examples.size()) examples = examples.subList(0, limit);
-        if (examples.isEmpty()) throw new IllegalArgumentException(data.source() + ": no examples");
-        if (data.labelNames().size() != choices) {
-            throw new IllegalArgumentException(data.source() + ": " + data.labelNames().size() + " choices per question, the training file has " + choices);
-        }
-        return examples.stream().map(e -> new EncodedChoices(encoder.encodeChoices(e), e.answer())).toList();
     }
 
     /** Accuracy on {@code split} of always answering the most frequent training label (or answer position). */
