@@ -241,8 +241,10 @@ public final class AttributionRun {
     /**
      * Integrated gradients of every instance of {@code split} not yet in its log, with the neurons {@code settings}
      * selects. {@code keepRows}: the records also carry the full {@code [layer][neuron]} attributions.
+     *
+     * @return how many instances this call attributed (the others were in the log already)
      */
-    public void neuronAttribution(Split split, NeuronSettings settings, boolean keepRows) {
+    public int neuronAttribution(Split split, NeuronSettings settings, boolean keepRows) {
         Instances examples = instances(split);
         Path file = dir.resolve("na/" + split.file + ".jsonl");
         Map<String, Object> identity = new LinkedHashMap<>(settings.describe());
@@ -268,6 +270,7 @@ public final class AttributionRun {
                 progress.advance();
             }
         }
+        return examples.size() - count[0];
     }
 
     /** The neuron records of a split, by position; every position must be present. */

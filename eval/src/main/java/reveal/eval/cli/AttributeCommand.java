@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
 import reveal.attribution.bridge.NaInstances;
 import reveal.attribution.instance.InstanceAttribution;
 import reveal.attribution.instance.ParameterSelector;
@@ -120,8 +121,12 @@ final class AttributeCommand implements Main.Command {
         summary.put("test", testSize);
         summary.put("device", model.backend().name());
         List<Map<String, Object>> steps = new ArrayList<>();
+        IntSupplier instanceStep = () -> {
+            run.instanceAttribution(ia.settings());
+            return trainSize;
+        };
         switch (method) {
-            case "ia" -> steps.add(timed("ia", trainSize, () -> run.instanceAttribution(ia.settings())));
+            case "ia" -> steps.add(timed("ia", trainSize, instanceStep));
             case "na" -> {
                 for (AttributionRun.Split split : na.splits) {
                     int n = split == AttributionRun.Split.TRAIN ? trainSize : testSize;
@@ -132,12 +137,18 @@ final class AttributeCommand implements Main.Command {
             case "na-instances" -> {
                 steps.add(timed("na test", testSize, () -> run.neuronAttribution(AttributionRun.Split.TEST, na.settings(config), true)));
                 steps.add(timed("na train", trainSize, () -> run.neuronAttribution(AttributionRun.Split.TRAIN, na.settings(config), false)));
-                steps.add(timed("na-instances", testSize, () -> run.naInstances(testNeurons)));
+                steps.add(timed("na-instances", testSize, () -> {
+                    run.naInstances(testNeurons);
+                    return testSize;
+                }));
             }
             case "ia-neurons" -> {
-                steps.add(timed("ia", trainSize, () -> run.instanceAttribution(ia.settings())));
+                steps.add(timed("ia", trainSize, instanceStep));
                 steps.add(timed("na train", trainSize, () -> run.neuronAttribution(AttributionRun.Split.TRAIN, na.settings(config), false)));
-                steps.add(timed("ia-neurons", testSize, () -> run.iaNeurons(List.copyOf(ia.methods), k)));
+                steps.add(timed("ia-neurons", testSize, () -> {
+                    run.iaNeurons(List.copyOf(ia.methods), k);
+                    return testSize;
+                }));
             }
             default -> throw new IllegalStateException(method);
         }
@@ -219,17 +230,22 @@ final class AttributeCommand implements Main.Command {
         }
     }
 
-    private static Map<String, Object> timed(String step, int instances, Runnable body) {
+    /**
+     * Runs one step and reports its time. {@code body} returns how many of the step's {@code instances} it computed,
+     * which the rate counts: fewer than all when neuron attribution resumes (the IA and bridge steps count all).
+     */
+    private static Map<String, Object> timed(String step, int instances, IntSupplier body) {
         long t0 = System.nanoTime();
-        body.run();
+        int computed = body.getAsInt();
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);
         m.put("instances", instances);
+        m.put("computed", computed);
         m.put("seconds", seconds);
-        m.put("instances_per_second", instances / seconds);
-        System.err.printf(Locale.ROOT, "[attribute] %s: %d instances in %.1fs (%.2f/s; resumed work is not counted again)%n", step, instances, seconds,
-                instances / seconds);
+        m.put("instances_per_second", computed / seconds);
+        System.err.printf(Locale.ROOT, "[attribute] %s: %d of %d instances computed in %.1fs (%.2f/s)%n", step, computed, instances, seconds,
+                computed / seconds);
         return m;
     }
 

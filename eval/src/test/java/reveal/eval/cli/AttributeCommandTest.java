@@ -204,8 +204,9 @@ class AttributeCommandTest {
         Path out = dir.resolve("resume");
         attribute(0, "na", "--out", out.toString(), "--split", "test", "--steps", "2");
         String before = read(out.resolve("na/test.jsonl"));
-        attribute(0, "na", "--out", out.toString(), "--split", "test", "--steps", "2");
+        Map<String, Object> again = attribute(0, "na", "--out", out.toString(), "--split", "test", "--steps", "2");
         assertEquals(before, read(out.resolve("na/test.jsonl")), "a complete split is not attributed again");
+        assertEquals(0, ((Number) ((Map<?, ?>) ((List<?>) again.get("steps")).get(0)).get("computed")).intValue(), "nothing computed on the rerun");
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args("na", "--out", out.toString(), "--split", "test", "--steps", "4"), new PrintStream(new ByteArrayOutputStream()),
