@@ -8,7 +8,6 @@ import static reveal.model.fixtures.Golden.maxAbs;
 import static reveal.model.fixtures.Golden.realRows;
 
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,7 +61,7 @@ class LogitsParityTest {
         double expectedLoss;
         if (lm) {
             double[] tokenLoss = Json.flatten(golden.get("token_loss"));
-            assertClose(dir + " opencl token_loss vs golden", tokenLoss, tokenLosses(clAll, ids, mask), K_FLOAT32);
+            assertClose(dir + " opencl token_loss vs golden", tokenLoss, Golden.tokenLosses(clAll, ids, mask), K_FLOAT32);
             clLoss = cl.lmLoss(ids, mask, null);
             cpuLoss = cpu.lmLoss(ids, mask, null);
             expectedLoss = Golden.number(golden, "mean_loss");
@@ -84,57 +83,12 @@ class LogitsParityTest {
         }
     }
 
-    /** Cross-entropy of predicting ids[b][t+1] from logits[b][t] ([B*T, V] row-major); 0 where the target is padding. */
-    static double[] tokenLosses(double[] logits, int[][] ids, int[][] mask) {
-        int batch = ids.length, length = ids[0].length, vocab = logits.length / (batch * length);
-        double[] out = new double[batch * (length - 1)];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t + 1 < length; t++) {
-                if (mask[b][t + 1] == 0) continue;
-                int row = (b * length + t) * vocab;
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int v = 0; v < vocab; v++) max = Math.max(max, logits[row + v]);
-                for (int v = 0; v < vocab; v++) sum += Math.exp(logits[row + v] - max);
-                out[b * (length - 1) + t] = Math.log(sum) + max - logits[row + ids[b][t + 1]];
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
+    /** The OpenCL gradients against the goldens, and every parameter's whole gradient against the CPU backend's. */
     private static void checkGradients(String dir, Map<String, Object> golden, LanguageModel cl, LanguageModel cpu) {
-        Map<String, Object> grads = (Map<String, Object>) golden.get("grads");
-        assertEquals(new TreeSet<>(grads.keySet()), new TreeSet<>(cl.parameters().keySet()), dir + " parameter names");
-        double largest = 0;
-        for (Object g : grads.values()) largest = Math.max(largest, maxAbs(Json.doubles(((Map<String, Object>) g).get("top8"))));
-        for (Map.Entry<String, Object> e : grads.entrySet()) {
-            String what = dir + " grad " + e.getKey();
-            Map<String, Object> g = (Map<String, Object>) e.getValue();
-            double[] actual = cl.parameters().get(e.getKey()).grad().toDoubleArray();
-            double[] onCpu = cpu.parameters().get(e.getKey()).grad().toDoubleArray();
-            double[] top8 = Json.doubles(g.get("top8"));
-            double expectedL2 = Golden.number(g, "l2");
-            // A gradient that is zero in exact arithmetic (OPT's k_proj.bias: it shifts all scores of a row alike)
-            // holds float64 round-off in the golden: judge it at the scale of the largest gradient instead.
-            boolean exactZero = expectedL2 < 1e-12 * largest;
-            double scale = exactZero ? largest : maxAbs(top8);
-            assertClose(what + " opencl vs cpu", onCpu, actual, K_FLOAT32, scale);
-            assertClose(what + " l2", new double[] {exactZero ? 0 : expectedL2}, new double[] {l2(actual)},
-                    K_FLOAT32, exactZero ? largest : expectedL2);
-            if (exactZero) continue;
-            double[] first8 = Json.doubles(g.get("first8"));
-            int[] top8Index = Json.ints(g.get("top8_index"));
-            double[] actualFirst = new double[first8.length], actualTop = new double[top8.length];
-            for (int i = 0; i < first8.length; i++) actualFirst[i] = actual[i];
-            for (int i = 0; i < top8.length; i++) actualTop[i] = actual[top8Index[i]];
-            assertClose(what + " first8", first8, actualFirst, K_FLOAT32, scale);
-            assertClose(what + " top8", top8, actualTop, K_FLOAT32, scale);
+        Golden.assertGradients(dir + " opencl", golden, cl, K_FLOAT32);
+        for (Map.Entry<String, Tensor> e : cl.parameters().entrySet()) {
+            assertClose(dir + " grad " + e.getKey() + " opencl vs cpu", cpu.parameters().get(e.getKey()).grad().toDoubleArray(),
+                    e.getValue().grad().toDoubleArray(), K_FLOAT32, Golden.gradientScale(golden, e.getKey()));
         }
-    }
-
-    private static double l2(double[] v) {
-        double s = 0;
-        for (double x : v) s += x * x;
-        return Math.sqrt(s);
     }
 }

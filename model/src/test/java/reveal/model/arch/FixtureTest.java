@@ -1,14 +1,12 @@
 package reveal.model.arch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static reveal.model.fixtures.Golden.assertClose;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -51,7 +49,7 @@ class FixtureTest {
             Interventions capture = new Interventions().capture(FfnPoint.PRE).capture(FfnPoint.POST);
             Tensor logits = model.lmLogits(ids, mask, capture);
             assertClose(dir + " logits", Json.flatten(golden.get("logits")), logits.toDoubleArray(), k);
-            assertClose(dir + " token_loss", Json.flatten(golden.get("token_loss")), tokenLosses(logits, ids, mask), k);
+            assertClose(dir + " token_loss", Json.flatten(golden.get("token_loss")), Golden.tokenLosses(logits.toDoubleArray(), ids, mask), k);
             loss = model.lmLoss(ids, mask, null);
             assertClose(dir + " mean_loss", new double[] {((Number) golden.get("mean_loss")).doubleValue()}, new double[] {loss.item()}, k);
             if (full) {
@@ -67,58 +65,7 @@ class FixtureTest {
         }
         if (full) {
             loss.backward();
-            checkGradients(dir, golden, model, k);
-        }
-    }
-
-    /** Cross-entropy of predicting ids[b][t+1] from logits[b][t]; 0 where the target is padding. */
-    private static double[] tokenLosses(Tensor logits, int[][] ids, int[][] mask) {
-        int batch = ids.length, length = ids[0].length, vocab = logits.dim(-1);
-        double[] l = logits.toDoubleArray(), out = new double[batch * (length - 1)];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t + 1 < length; t++) {
-                if (mask[b][t + 1] == 0) continue;
-                int row = (b * length + t) * vocab;
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int v = 0; v < vocab; v++) max = Math.max(max, l[row + v]);
-                for (int v = 0; v < vocab; v++) sum += Math.exp(l[row + v] - max);
-                out[b * (length - 1) + t] = Math.log(sum) + max - l[row + ids[b][t + 1]];
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void checkGradients(String dir, Map<String, Object> golden, LanguageModel model, double k) {
-        Map<String, Object> grads = (Map<String, Object>) golden.get("grads");
-        assertEquals(new TreeSet<>(grads.keySet()), new TreeSet<>(model.parameters().keySet()), dir + " parameter names");
-        double largest = 0;
-        for (Object g : grads.values()) largest = Math.max(largest, Golden.maxAbs(Json.doubles(((Map<String, Object>) g).get("top8"))));
-        for (Map.Entry<String, Object> e : grads.entrySet()) {
-            Map<String, Object> g = (Map<String, Object>) e.getValue();
-            String what = dir + " grad " + e.getKey();
-            Tensor param = model.parameters().get(e.getKey());
-            assertArrayEquals(Json.ints(g.get("shape")), param.shape(), what + " shape");
-            double[] actual = param.grad().toDoubleArray();
-            double[] top8 = Json.doubles(g.get("top8"));
-            int[] top8Index = Json.ints(g.get("top8_index"));
-            double scale = Golden.maxAbs(top8);
-            double l2 = 0;
-            for (double v : actual) l2 += v * v;
-            double expectedL2 = ((Number) g.get("l2")).doubleValue();
-            if (expectedL2 < 1e-12 * largest) {
-                // Zero in exact arithmetic (OPT's k_proj.bias shifts every score of a row equally, which softmax
-                // ignores): the golden holds float64 round-off, so only require zero at the scale of the largest gradient.
-                assertClose(what + " (exactly zero) l2", new double[] {0}, new double[] {Math.sqrt(l2)}, k, largest);
-                continue;
-            }
-            assertClose(what + " l2", new double[] {expectedL2}, new double[] {Math.sqrt(l2)}, k);
-            double[] first8 = Json.doubles(g.get("first8"));
-            double[] actualFirst = new double[first8.length], actualTop = new double[top8.length];
-            for (int i = 0; i < first8.length; i++) actualFirst[i] = actual[i];
-            for (int i = 0; i < top8.length; i++) actualTop[i] = actual[top8Index[i]];
-            assertClose(what + " first8", first8, actualFirst, k, scale);
-            assertClose(what + " top8", top8, actualTop, k, scale);
+            Golden.assertGradients(dir, golden, model, k);
         }
     }
 
