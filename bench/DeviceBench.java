@@ -1,17 +1,21 @@
+import static reveal.model.bench.Gpt2Small.FFN;
+import static reveal.model.bench.Gpt2Small.HEADS;
+import static reveal.model.bench.Gpt2Small.HIDDEN;
+import static reveal.model.bench.Gpt2Small.LAYERS;
+import static reveal.model.bench.Gpt2Small.VOCAB;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import reveal.engine.Backend;
 import reveal.engine.Tensor;
 import reveal.engine.bench.TransformerBlock;
 import reveal.engine.io.Json;
 import reveal.model.LanguageModel;
-import reveal.model.io.HostTensor;
-import reveal.model.io.ModelConfig;
+import reveal.model.bench.Gpt2Small;
 import reveal.opencl.Devices;
 import reveal.opencl.OpenClBench;
 
@@ -32,7 +36,6 @@ import reveal.opencl.OpenClBench;
  * </pre>
  */
 public final class DeviceBench {
-    private static final int HIDDEN = 768, HEADS = 12, FFN = 3072, VOCAB = 50257, POSITIONS = 1024, LAYERS = 12;
 
     public static void main(String[] args) {
         if (args.length < 2) throw new IllegalArgumentException("usage: DeviceBench sgemm|blocks|gpt2 SPECS [ROUNDS] [ARGS...]");
@@ -95,7 +98,7 @@ public final class DeviceBench {
     }
 
     private static Runnable gpt2Step(Backend b, int tokens) {
-        LanguageModel model = LanguageModel.fromCheckpoint(ModelConfig.parse(gpt2Config(), "DeviceBench gpt2"), gpt2Weights(), b);
+        LanguageModel model = LanguageModel.fromCheckpoint(Gpt2Small.config(), Gpt2Small.weights(0), b);
         SplittableRandom random = new SplittableRandom(1);
         int[][] ids = {random.ints(tokens, 0, VOCAB).toArray()};
         Tensor wte = model.parameters().get("transformer.wte.weight");
@@ -109,49 +112,6 @@ public final class DeviceBench {
     /** Reads one gradient value: the download waits for every kernel queued before it (in-order device queue). */
     private static void finish(Tensor param) {
         param.grad().reshape(-1).slice(0, 0, 1).item();
-    }
-
-    private static String gpt2Config() {
-        return "{\"architectures\": [\"GPT2LMHeadModel\"], \"model_type\": \"gpt2\", \"vocab_size\": " + VOCAB + ", \"n_positions\": " + POSITIONS
-                + ", \"n_embd\": " + HIDDEN + ", \"n_layer\": " + LAYERS + ", \"n_head\": " + HEADS + ", \"n_inner\": null}";
-    }
-
-    /** GPT-2 small's tensors under HF names: matrices N(0, 0.02), norms 1 and 0, biases 0 (as bench/gpt2_torch.py). */
-    private static Map<String, HostTensor> gpt2Weights() {
-        SplittableRandom random = new SplittableRandom(0);
-        Map<String, HostTensor> w = new TreeMap<>();
-        w.put("transformer.wte.weight", normal(random, VOCAB, HIDDEN));
-        w.put("transformer.wpe.weight", normal(random, POSITIONS, HIDDEN));
-        for (int i = 0; i < LAYERS; i++) {
-            String p = "transformer.h." + i + ".";
-            for (String norm : List.of("ln_1", "ln_2")) {
-                w.put(p + norm + ".weight", filled(1f, HIDDEN));
-                w.put(p + norm + ".bias", filled(0f, HIDDEN));
-            }
-            w.put(p + "attn.c_attn.weight", normal(random, HIDDEN, 3 * HIDDEN));
-            w.put(p + "attn.c_attn.bias", filled(0f, 3 * HIDDEN));
-            w.put(p + "attn.c_proj.weight", normal(random, HIDDEN, HIDDEN));
-            w.put(p + "attn.c_proj.bias", filled(0f, HIDDEN));
-            w.put(p + "mlp.c_fc.weight", normal(random, HIDDEN, FFN));
-            w.put(p + "mlp.c_fc.bias", filled(0f, FFN));
-            w.put(p + "mlp.c_proj.weight", normal(random, FFN, HIDDEN));
-            w.put(p + "mlp.c_proj.bias", filled(0f, HIDDEN));
-        }
-        w.put("transformer.ln_f.weight", filled(1f, HIDDEN));
-        w.put("transformer.ln_f.bias", filled(0f, HIDDEN));
-        return w;
-    }
-
-    private static HostTensor normal(SplittableRandom random, int rows, int cols) {
-        float[] d = new float[rows * cols];
-        for (int i = 0; i < d.length; i++) d[i] = (float) (random.nextGaussian() * 0.02);
-        return new HostTensor(new int[] {rows, cols}, d);
-    }
-
-    private static HostTensor filled(float value, int n) {
-        float[] d = new float[n];
-        Arrays.fill(d, value);
-        return new HostTensor(new int[] {n}, d);
     }
 
     private static double round1(double x) {

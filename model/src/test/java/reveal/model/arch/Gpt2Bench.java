@@ -6,17 +6,15 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import reveal.engine.Tensor;
 import reveal.engine.cpu.CpuBackend;
 import reveal.model.LanguageModel;
+import reveal.model.bench.Gpt2Small;
 import reveal.model.io.HostTensor;
-import reveal.model.io.ModelConfig;
 import reveal.model.io.SafetensorsWriter;
 
 /**
@@ -32,9 +30,7 @@ import reveal.model.io.SafetensorsWriter;
  * sequence of 128 tokens.
  */
 final class Gpt2Bench {
-    private static final int V = 50257, P = 1024, H = 768, L = 12, T = 128;
-    private static final String CONFIG = "{\"architectures\": [\"GPT2LMHeadModel\"], \"model_type\": \"gpt2\", \"vocab_size\": " + V
-            + ", \"n_positions\": " + P + ", \"n_embd\": " + H + ", \"n_layer\": " + L + ", \"n_head\": 12, \"n_inner\": null}";
+    private static final int T = 128;
 
     private Gpt2Bench() {
     }
@@ -53,29 +49,9 @@ final class Gpt2Bench {
 
     private static void write(Path dir) throws Exception {
         Files.createDirectories(dir);
-        SplittableRandom random = new SplittableRandom(0);
-        Map<String, HostTensor> w = new TreeMap<>();
-        w.put("transformer.wte.weight", randn(random, V, H));
-        w.put("transformer.wpe.weight", randn(random, P, H));
-        for (int i = 0; i < L; i++) {
-            String p = "transformer.h." + i + ".";
-            for (String ln : List.of("ln_1", "ln_2")) {
-                w.put(p + ln + ".weight", fill(1f, H));
-                w.put(p + ln + ".bias", fill(0f, H));
-            }
-            w.put(p + "attn.c_attn.weight", randn(random, H, 3 * H));
-            w.put(p + "attn.c_attn.bias", fill(0f, 3 * H));
-            w.put(p + "attn.c_proj.weight", randn(random, H, H));
-            w.put(p + "attn.c_proj.bias", fill(0f, H));
-            w.put(p + "mlp.c_fc.weight", randn(random, H, 4 * H));
-            w.put(p + "mlp.c_fc.bias", fill(0f, 4 * H));
-            w.put(p + "mlp.c_proj.weight", randn(random, 4 * H, H));
-            w.put(p + "mlp.c_proj.bias", fill(0f, H));
-        }
-        w.put("transformer.ln_f.weight", fill(1f, H));
-        w.put("transformer.ln_f.bias", fill(0f, H));
+        Map<String, HostTensor> w = Gpt2Small.weights(0);
         SafetensorsWriter.write(dir.resolve("model.safetensors"), w);
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), Gpt2Small.configJson());
         long params = w.values().stream().mapToLong(t -> t.data().length).sum();
         System.out.printf("wrote %s: %d parameters, %.1f MB%n", dir, params, Files.size(dir.resolve("model.safetensors")) / 1e6);
     }
@@ -100,7 +76,7 @@ final class Gpt2Bench {
         LanguageModel model = LanguageModel.load(dir, new CpuBackend(threads));
         SplittableRandom random = new SplittableRandom(1);
         int[][] ids = {new int[T]};
-        for (int t = 0; t < T; t++) ids[0][t] = random.nextInt(V);
+        for (int t = 0; t < T; t++) ids[0][t] = random.nextInt(Gpt2Small.VOCAB);
         // wall time, and process CPU time (all threads, JIT and GC included), which shared machines distort less
         List<Long> forward = new ArrayList<>(), total = new ArrayList<>(), cpu = new ArrayList<>();
         for (int it = 0; it < iterations + 2; it++) {
@@ -128,18 +104,6 @@ final class Gpt2Bench {
     private static long median(List<Long> values) {
         long[] v = values.stream().mapToLong(Long::longValue).sorted().toArray();
         return v[v.length / 2];
-    }
-
-    private static HostTensor randn(SplittableRandom random, int... shape) {
-        float[] d = new float[shape[0] * shape[1]];
-        for (int i = 0; i < d.length; i++) d[i] = (float) (random.nextGaussian() * 0.02);
-        return new HostTensor(shape, d);
-    }
-
-    private static HostTensor fill(float value, int n) {
-        float[] d = new float[n];
-        Arrays.fill(d, value);
-        return new HostTensor(new int[] {n}, d);
     }
 
     /** Peak and current resident set size from /proc (Linux), or "" elsewhere. */
