@@ -32,6 +32,7 @@ import reveal.attribution.neuron.NeuronAttributor;
 import reveal.attribution.store.AtomicFiles;
 import reveal.attribution.store.Fingerprint;
 import reveal.attribution.store.Progress;
+import reveal.attribution.store.RecordedSettings;
 import reveal.attribution.store.RecordLog;
 import reveal.attribution.store.RowMatrix;
 import reveal.engine.Tensor;
@@ -250,7 +251,8 @@ public final class AttributionRun {
         Map<String, Object> identity = new LinkedHashMap<>(settings.describe());
         identity.put("inputs", inputs);
         identity.put("keep_rows", keepRows);
-        checkSettings(dir.resolve("na/" + split.file + ".settings.json"), identity);
+        RecordedSettings.claim(dir.resolve("na/" + split.file + ".settings.json"), identity,
+                "use another output folder, or delete na/" + split.file + ".* to start the step over");
         boolean[] done = new boolean[examples.size()];
         int[] count = {0};
         try (RecordLog log = RecordLog.open(file, r -> {
@@ -360,25 +362,6 @@ public final class AttributionRun {
 
     private Instances instances(Split split) {
         return split == Split.TRAIN ? train : test;
-    }
-
-    /** Refuses to continue a step whose stored settings differ; records them the first time. */
-    private static void checkSettings(Path file, Map<String, Object> settings) {
-        Object canonical = Json.parse(Json.write(settings));
-        if (Files.exists(file)) {
-            Object stored;
-            try {
-                stored = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
-            if (!stored.equals(canonical)) {
-                throw new IllegalStateException(file + " records other settings or inputs than this run's (stored " + Json.write(stored) + ", now "
-                        + Json.write(canonical) + "); use another output folder, or delete the step's files to start it over");
-            }
-        } else {
-            writeJson(file, settings);
-        }
     }
 
     private static void writeJson(Path file, Object value) {

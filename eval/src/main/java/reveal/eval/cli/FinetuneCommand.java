@@ -119,12 +119,12 @@ final class FinetuneCommand implements Main.Command {
         summary.put("train_loss", r.trainLoss());
         summary.put("best_epoch", r.bestEpoch() + 1);
         summary.put("best_dev_accuracy", r.bestDevAccuracy());
-        summary.put("majority_dev_accuracy", majority(splits.trainLabels(), splits.devLabels(), splits.classes()));
+        summary.put("majority_dev_accuracy", Labels.majorityAccuracy(splits.trainLabels(), splits.devLabels(), splits.classes()));
         if (test != null) {
             LanguageModelTrainable best = splits.load().apply(r.bestDir());
             summary.put("test_examples", splits.testLabels().length);
             summary.put("test_accuracy", splits.test().applyAsDouble(new Trainer(best, cfg, best.padId(), outDir)));
-            summary.put("majority_test_accuracy", majority(splits.trainLabels(), splits.testLabels(), splits.classes()));
+            summary.put("majority_test_accuracy", Labels.majorityAccuracy(splits.trainLabels(), splits.testLabels(), splits.classes()));
         }
         summary.put("best_dir", r.bestDir().toAbsolutePath().toString());
         summary.put("steps_run", r.stepsRun());
@@ -160,17 +160,6 @@ final class FinetuneCommand implements Main.Command {
         if (n == 0) for (Dataset d : sets) if (d != null) n = Math.max(n, d.labelNames().size());
         if (n < 2 || n > all.size()) throw new Args.UsageException("--labels " + n + ": a " + kind + " task has 2.." + all.size() + " labels " + all);
         return all.subList(0, n);
-    }
-
-    /** Accuracy on {@code split} of always answering the most frequent training label (or answer position). */
-    private static double majority(int[] train, int[] split, int classes) {
-        int[] counts = new int[classes];
-        for (int label : train) counts[label]++;
-        int top = 0;
-        for (int c = 1; c < classes; c++) if (counts[c] > counts[top]) top = c;
-        int hits = 0;
-        for (int label : split) if (label == top) hits++;
-        return split.length == 0 ? Double.NaN : (double) hits / split.length;
     }
 
     /** A tokenizer and the files to copy next to each saved model so that the folder is complete. */

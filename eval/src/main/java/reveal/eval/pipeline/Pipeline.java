@@ -41,6 +41,7 @@ import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
 import reveal.model.arch.FfnPoint;
 import reveal.model.data.EncodedExample;
+import reveal.model.data.Labels;
 import reveal.model.data.PromptEncoder;
 import reveal.model.io.ModelConfig;
 import reveal.model.tokenizer.Tokenizer;
@@ -177,20 +178,9 @@ public final class Pipeline {
         m.put("train_loss", r.trainLoss());
         m.put("best_epoch", r.bestEpoch());
         m.put("test_accuracy", test);
-        m.put("majority_test_accuracy", majorityAccuracy());
+        m.put("majority_test_accuracy", Labels.majorityAccuracy(TaskData.labels(data.trainIds), TaskData.labels(data.testIds), data.labels.size()));
         ws.writeJson("finetune.json", m);
         log(String.format(Locale.ROOT, "fine-tuned: best epoch %d, dev accuracy %.3f, test accuracy %.3f", r.bestEpoch() + 1, r.bestDevAccuracy(), test));
-    }
-
-    /** Test accuracy of always predicting the most frequent training label. */
-    private double majorityAccuracy() {
-        int[] counts = new int[data.labels.size()];
-        for (EncodedExample e : data.trainIds) counts[e.label()]++;
-        int major = 0;
-        for (int c = 1; c < counts.length; c++) if (counts[c] > counts[major]) major = c;
-        int hits = 0;
-        for (EncodedExample e : data.testIds) if (e.label() == major) hits++;
-        return (double) hits / data.testIds.size();
     }
 
     /** The paper's IA: gradient similarity and LiSSA influence over the classification head. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import reveal.attribution.store.AtomicFiles;
+import reveal.attribution.store.RecordedSettings;
 import reveal.engine.io.Json;
 
 /**
@@ -28,15 +29,7 @@ final class Workspace {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the run folder " + dir, e);
         }
-        Path file = dir.resolve("settings.json");
-        Object canonical = Json.parse(Json.write(settings));
-        if (Files.exists(file)) {
-            Object stored = readJson("settings.json");
-            if (!stored.equals(canonical))
-                throw new IllegalStateException("the run folder " + dir + " holds a run with other settings (" + file + "); use another folder, or delete it to start over");
-        } else {
-            writeJson("settings.json", settings);
-        }
+        RecordedSettings.claim(dir.resolve("settings.json"), settings, "use another run folder, or delete " + dir + " to start over");
     }
 
     Path dir() {

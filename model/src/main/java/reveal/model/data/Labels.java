@@ -25,6 +25,20 @@ public final class Labels {
         return nliPrediction == ENTAILMENT ? ENTAILMENT : CONTRADICTION;
     }
 
+    /**
+     * The accuracy on {@code labels} of always answering the most frequent of {@code trainLabels} (the lowest id on a
+     * tie), the baseline a classifier must beat; NaN for no labels.
+     */
+    public static double majorityAccuracy(int[] trainLabels, int[] labels, int classes) {
+        int[] counts = new int[classes];
+        for (int label : trainLabels) counts[label]++;
+        int top = 0;
+        for (int c = 1; c < classes; c++) if (counts[c] > counts[top]) top = c;
+        int hits = 0;
+        for (int label : labels) if (label == top) hits++;
+        return labels.length == 0 ? Double.NaN : (double) hits / labels.length;
+    }
+
     /** NLI label text to id; HANS's "non-entailment" maps to contradiction. */
     static int nli(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
