@@ -1,11 +1,7 @@
 package reveal.eval.pipeline;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -38,6 +34,7 @@ import reveal.eval.faithfulness.NeuronFaithfulness;
 import reveal.eval.faithfulness.Retraining;
 import reveal.eval.report.RunReport;
 import reveal.model.Classifiers;
+import reveal.model.EmbeddedModel;
 import reveal.model.LanguageModel;
 import reveal.model.arch.FfnPoint;
 import reveal.model.data.EncodedExample;
@@ -59,7 +56,6 @@ import reveal.model.train.TrainerConfig;
  * interruption continues where the run stopped (and the long stages resume inside themselves too).
  */
 public final class Pipeline {
-    static final String EMBEDDED = "/reveal/embedded/stories260K/";
     /** Instance rankings by their report names, with the IA score matrices' method. */
     static final Map<String, InstanceAttribution.Method> IA_METHODS = new LinkedHashMap<>();
 
@@ -124,9 +120,10 @@ public final class Pipeline {
 
     /** Model files, tokenizer and data: cheap, so done on every run. */
     private void prepare() {
-        Path modelDir = cfg.modelDir() != null ? cfg.modelDir() : extractEmbedded();
+        Path modelDir = cfg.modelDir() != null ? cfg.modelDir() : EmbeddedModel.stories260K().resolve("hf_llama_layout");
         pretrained = LanguageModel.load(modelDir, backend);
-        Path tokenizerPath = cfg.tokenizer() != null ? cfg.tokenizer() : modelDir;
+        Path tokenizerPath = cfg.tokenizer() != null ? cfg.tokenizer()
+                : cfg.modelDir() != null ? modelDir : EmbeddedModel.stories260K().resolve("tok512.bin");
         tokenizer = Tokenizers.load(tokenizerPath);
         tokenizerFiles = Files.isRegularFile(tokenizerPath) ? List.of(tokenizerPath) : LanguageModel.tokenizerFiles(tokenizerPath);
         ModelConfig config = pretrained.config();
@@ -135,25 +132,6 @@ public final class Pipeline {
         log(String.format(Locale.ROOT, "task: %d training, %d dev, %d test instances, %d classes %s; model %s (%d layers, %d FFN neurons each)",
                 data.train.size(), data.dev.size(), data.test.size(), data.labels.size(), data.labels, config.arch(),
                 config.numLayers(), config.intermediateSize()));
-    }
-
-    /** The embedded stories260K as one model folder with its tokenizer. */
-    private Path extractEmbedded() {
-        Path dir = ws.path("pretrained");
-        for (String name : List.of("hf_llama_layout/config.json", "hf_llama_layout/model.safetensors", "tok512.bin")) {
-            Path target = dir.resolve(Path.of(name).getFileName().toString());
-            if (Files.exists(target)) continue;
-            try (InputStream in = Pipeline.class.getResourceAsStream(EMBEDDED + name)) {
-                if (in == null) throw new IllegalStateException("the embedded model file " + EMBEDDED + name + " is missing from the class path");
-                Files.createDirectories(dir);
-                Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot extract the embedded model to " + dir, e);
-            }
-        }
-        return dir;
     }
 
     /** Fine-tunes {@code model} on {@code examples} as {@code t} says, choosing the best epoch on the dev split. */
