@@ -10,13 +10,14 @@ import reveal.engine.Autograd;
 import reveal.engine.Backend;
 import reveal.engine.Tensor;
 import reveal.engine.io.Json;
+import reveal.engine.nn.Functional;
 import reveal.model.arch.FfnHook;
 import reveal.model.data.Batch;
+import reveal.model.data.EncodedChoices;
 import reveal.model.data.EncodedChoices;
 import reveal.model.data.EncodedExample;
 import reveal.model.data.PromptEncoder;
 import reveal.model.io.HostTensor;
-import reveal.model.data.EncodedChoices;
 import reveal.model.io.ModelConfig;
 
 /**
@@ -76,10 +77,7 @@ public final class Classifiers {
 
     /** The most probable class of each sequence. */
     public static int[] predictions(LanguageModel classifier, List<int[]> sequences) {
-        double[][] p = probabilities(classifier, sequences, FfnHook.NONE);
-        int[] out = new int[p.length];
-        for (int i = 0; i < p.length; i++) for (int k = 1; k < p[i].length; k++) if (p[i][k] > p[i][out[i]]) out[i] = k;
-        return out;
+        return Arrays.stream(probabilities(classifier, sequences, FfnHook.NONE)).mapToInt(Functional::argmax).toArray();
     }
 
     /** The share of {@code examples} whose most probable class is their label. */

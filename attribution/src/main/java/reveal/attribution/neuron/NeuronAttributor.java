@@ -8,6 +8,7 @@ import reveal.attribution.bridge.NeuronAttribution;
 import reveal.attribution.bridge.NeuronScore;
 import reveal.engine.Autograd;
 import reveal.engine.Tensor;
+import reveal.engine.nn.Functional;
 import reveal.model.LanguageModel;
 import reveal.model.arch.FfnPoint;
 
@@ -50,7 +51,7 @@ public final class NeuronAttributor {
         Probe probe = fullSequence ? Probe.fullSequence(model, ids, position, options.point())
                 : Probe.cached(model, ids, position, options.point());
         double[] probabilities = probe.logits.softmax(-1).toDoubleArray();
-        int predicted = argmax(probabilities);
+        int predicted = Functional.argmax(probabilities);
         int target = options.target() == IgOptions.PREDICTED ? predicted : options.target();
         if (target >= probabilities.length) {
             throw new IllegalArgumentException("neuron attribution: target " + target + " is outside the " + probabilities.length + " outputs of the model");
@@ -76,7 +77,7 @@ public final class NeuronAttributor {
         try (Autograd.Scope s = Autograd.noGrad()) {
             for (int j = 0; j < choices.length; j++) scores[j] = scorer.classLogits(new int[][] {choices[j]}, null, null).item();
         }
-        int predicted = argmax(scores);
+        int predicted = Functional.argmax(scores);
         int target = options.target() == IgOptions.PREDICTED ? predicted : options.target();
         if (target >= choices.length) throw new IllegalArgumentException("choice attribution: target choice " + target + " of " + choices.length);
         double max = Double.NEGATIVE_INFINITY, others = 0;
@@ -179,9 +180,4 @@ public final class NeuronAttributor {
         return requested == IgOptions.LAST ? last : requested;
     }
 
-    private static int argmax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-        return best;
-    }
 }

@@ -81,6 +81,26 @@ public final class Functional {
         return x.mul(Tensor.of(x.backend(), mask, x.shape()));
     }
 
+    /** The first index of the largest value. */
+    public static int argmax(double[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    /** Per row of a {@code [rows, width]} tensor, the first index of its largest value. */
+    public static int[] argmaxRows(Tensor x) {
+        int rows = x.dim(0), width = x.dim(1);
+        double[] v = x.toDoubleArray();
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int k = 1; k < width; k++) if (v[r * width + k] > v[r * width + best]) best = k;
+            out[r] = best;
+        }
+        return out;
+    }
+
     /** Row-wise dot products of two tensors flattened to vectors. */
     public static Tensor dot(Tensor a, Tensor b) {
         return a.flatten().mul(b.flatten()).sum();

@@ -2,6 +2,7 @@ package reveal.eval.faithfulness;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import reveal.engine.nn.Functional;
 
 /**
  * What an intervention did to a set of predictions (paper-method 8.1): the share of instances whose predicted class
@@ -18,18 +19,11 @@ public record BlockingEffect(int instances, double changeRate, double probabilit
         double drop = 0;
         for (int t = 0; t < base.length; t++) {
             if (base[t].length != edited[t].length) throw new IllegalArgumentException("blocking effect: row " + t + " has " + base[t].length + " baseline classes but " + edited[t].length + " edited");
-            int y = argmax(base[t]);
-            if (argmax(edited[t]) != y) changed++;
+            int y = Functional.argmax(base[t]);
+            if (Functional.argmax(edited[t]) != y) changed++;
             drop += base[t][y] - edited[t][y];
         }
         return new BlockingEffect(base.length, (double) changed / base.length, drop / base.length);
-    }
-
-    /** The first index of the largest value. */
-    public static int argmax(double[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
-        return best;
     }
 
     public Map<String, Object> toJson() {

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import reveal.engine.Autograd;
 import reveal.engine.Tensor;
+import reveal.engine.nn.Functional;
 import reveal.model.LanguageModel;
 import reveal.model.arch.KvCache;
 import reveal.model.io.ModelConfig;
@@ -61,7 +62,7 @@ public final class Generator {
 
     /** The next token from one row of logits. */
     static int choose(double[] logits, Sampling sampling, SplittableRandom random) {
-        if (sampling.isGreedy()) return argmax(logits);
+        if (sampling.isGreedy()) return Functional.argmax(logits);
         int n = logits.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
@@ -96,9 +97,4 @@ public final class Generator {
         return order[kept - 1];
     }
 
-    private static int argmax(double[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        return best;
-    }
 }

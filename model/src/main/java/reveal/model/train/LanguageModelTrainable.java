@@ -104,9 +104,9 @@ public final class LanguageModelTrainable implements Trainable {
     @Override
     public int[] predict(Batch batch) {
         return switch (objective) {
-            case CLASSIFICATION -> argmax(model.classLogits(batch.ids(), batch.attentionMask(), null));
+            case CLASSIFICATION -> Functional.argmaxRows(model.classLogits(batch.ids(), batch.attentionMask(), null));
             case CAUSAL_LM -> nextTokens(batch);
-            case CHOICE -> argmax(choiceScores(batch));
+            case CHOICE -> Functional.argmaxRows(choiceScores(batch));
         };
     }
 
@@ -127,19 +127,7 @@ public final class LanguageModelTrainable implements Trainable {
             at[r] = r * length + last - 1;
         }
         Tensor hidden = model.forward(batch.ids(), batch.attentionMask(), null);
-        return argmax(model.lmHead(hidden.reshape(rows * length, hidden.dim(-1)).gatherRows(at)));
-    }
-
-    private static int[] argmax(Tensor logits) {
-        int rows = logits.dim(0), width = logits.dim(1);
-        double[] l = logits.toDoubleArray();
-        int[] out = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int k = 1; k < width; k++) if (l[r * width + k] > l[r * width + best]) best = k;
-            out[r] = best;
-        }
-        return out;
+        return Functional.argmaxRows(model.lmHead(hidden.reshape(rows * length, hidden.dim(-1)).gatherRows(at)));
     }
 
     @Override
