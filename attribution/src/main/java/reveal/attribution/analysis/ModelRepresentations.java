@@ -1,9 +1,11 @@
 package reveal.attribution.analysis;
 
+import java.util.Arrays;
 import java.util.List;
+import reveal.engine.Autograd;
+import reveal.engine.Tensor;
 import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
-import reveal.model.arch.FfnHook;
 
 /**
  * {@link Representations} of a fine-tuned classifier over tokenized, unpadded examples: the final hidden state
@@ -17,7 +19,16 @@ public final class ModelRepresentations implements Representations {
     public ModelRepresentations(LanguageModel model, List<int[]> tokens, int[] labels) {
         if (labels.length != tokens.size()) throw new IllegalArgumentException("ModelRepresentations: " + labels.length + " labels for " + tokens.size() + " examples");
         this.hidden = Classifiers.pooledHidden(model, tokens);
-        this.probabilities = Classifiers.probabilities(model, tokens, FfnHook.NONE);
+        // The class head reads exactly these states, so the probabilities need no second pass over the backbone.
+        int width = hidden.length == 0 ? 0 : hidden[0].length;
+        double[] flat = new double[hidden.length * width];
+        for (int i = 0; i < hidden.length; i++) System.arraycopy(hidden[i], 0, flat, i * width, width);
+        try (Autograd.Scope s = Autograd.noGrad()) {
+            double[] p = model.classHead(Tensor.of(model.backend(), flat, hidden.length, width)).softmax(-1).toDoubleArray();
+            int classes = model.config().numLabels();
+            this.probabilities = new double[hidden.length][];
+            for (int i = 0; i < hidden.length; i++) probabilities[i] = Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
+        }
         this.labels = labels.clone();
     }
 
