@@ -1,10 +1,6 @@
 package reveal.eval.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +20,7 @@ import reveal.attribution.neuron.NeuronAttributor;
 import reveal.attribution.neuron.Quadrature;
 import reveal.attribution.run.AttributionRun;
 import reveal.attribution.run.NeuronSettings;
+import reveal.attribution.store.AtomicFiles;
 import reveal.engine.io.Json;
 import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
@@ -258,12 +255,7 @@ final class AttributeCommand implements Main.Command {
         m.put("pad_id", config.padTokenId());
         m.put("train", train);
         m.put("test", test);
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("inputs.json"), Json.write(m) + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve("inputs.json"), e);
-        }
+        AtomicFiles.writeString(dir.resolve("inputs.json"), Json.write(m) + "\n");
     }
 
     private static List<Object> rows(List<EncodedExample> split) {
