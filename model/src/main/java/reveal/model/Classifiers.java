@@ -132,13 +132,7 @@ public final class Classifiers {
         }
         Map<String, Object> m = new LinkedHashMap<>(Json.parseObject(base.toJson()));
         m.put("architectures", List.of(className(base)));
-        Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();
-        for (int i = 0; i < labels.size(); i++) {
-            id2label.put(Integer.toString(i), labels.get(i));
-            label2id.put(labels.get(i), i);
-        }
-        m.put("id2label", id2label);
-        m.put("label2id", label2id);
+        ModelConfig.putLabels(m, labels);
         m.put("num_labels", labels.size());
         m.put("pad_token_id", pad != null ? pad : base.eosTokenIds().get(0));
         return ModelConfig.parse(Json.write(m), base.modelType() + " classifier config");

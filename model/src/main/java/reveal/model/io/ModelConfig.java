@@ -342,17 +342,19 @@ public record ModelConfig(
         m.put("pad_token_id", padTokenId);
         m.put("bos_token_id", bosTokenId);
         m.put("eos_token_id", eosTokenIds.isEmpty() ? null : eosTokenIds.size() == 1 ? eosTokenIds.get(0) : eosTokenIds);
-        if (head == Head.SEQUENCE_CLASSIFICATION || !labels.equals(List.of("LABEL_0", "LABEL_1"))) {
-            Map<String, Object> id2label = new LinkedHashMap<>();
-            Map<String, Object> label2id = new LinkedHashMap<>();
-            for (int i = 0; i < labels.size(); i++) {
-                id2label.put(Integer.toString(i), labels.get(i));
-                label2id.put(labels.get(i), i);
-            }
-            m.put("id2label", id2label);
-            m.put("label2id", label2id);
-        }
+        if (head == Head.SEQUENCE_CLASSIFICATION || !labels.equals(List.of("LABEL_0", "LABEL_1"))) putLabels(m, labels);
         m.put("torch_dtype", "float32");
         return Json.write(m);
+    }
+
+    /** Puts HF's {@code id2label} and {@code label2id} for these label names (by id) into a config's JSON map. */
+    public static void putLabels(Map<String, Object> json, List<String> labels) {
+        Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            id2label.put(Integer.toString(i), labels.get(i));
+            label2id.put(labels.get(i), i);
+        }
+        json.put("id2label", id2label);
+        json.put("label2id", label2id);
     }
 }
