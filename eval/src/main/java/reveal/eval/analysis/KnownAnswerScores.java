@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import reveal.attribution.bridge.Rankings;
+import reveal.eval.stats.Comparisons;
 
 /**
  * How well an instance ranking recovers the known answer: for each test claim, the training claims about the same
@@ -21,9 +21,11 @@ public final class KnownAnswerScores {
 
     /**
      * Mean scores over the test claims, with 95% bootstrap intervals (resampling test claims, seeded) of the first
-     * two; the intervals are null for the random expectation, which is exact.
+     * two, and the per-claim values behind them ({@code precision}, {@code reciprocalRank}) that the verdicts pair
+     * with random's; the intervals are null for the random expectation, which is exact.
      */
-    public record Score(double precisionAtK, double mrr, double statementMrr, double[] precisionInterval, double[] mrrInterval) {
+    public record Score(double precisionAtK, double mrr, double statementMrr, double[] precisionInterval, double[] mrrInterval,
+                        double[] precision, double[] reciprocalRank) {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("precision_at_k", precisionAtK);
@@ -76,20 +78,12 @@ public final class KnownAnswerScores {
             rr[t] = Retrieval.reciprocalRank(r, sameFact.get(t));
             srr[t] = Retrieval.reciprocalRank(r, sameStatement.get(t));
         }
-        return new Score(mean(p), mean(rr), mean(srr), interval(p), interval(rr));
+        return new Score(mean(p), mean(rr), mean(srr), interval(p), interval(rr), p, rr);
     }
 
-    /** The 2.5th and 97.5th percentiles of the mean over resampled test claims. */
+    /** The 95% percentile-bootstrap interval of the mean over resampled test claims (seeded). */
     static double[] interval(double[] values) {
-        Random rnd = new Random(42);
-        double[] means = new double[BOOTSTRAP];
-        for (int b = 0; b < BOOTSTRAP; b++) {
-            double sum = 0;
-            for (int i = 0; i < values.length; i++) sum += values[rnd.nextInt(values.length)];
-            means[b] = sum / values.length;
-        }
-        Arrays.sort(means);
-        return new double[] {means[(int) (0.025 * BOOTSTRAP)], means[(int) (0.975 * BOOTSTRAP) - 1]};
+        return Comparisons.meanInterval(values, 0.95, BOOTSTRAP, 42);
     }
 
     private static double mean(double[] v) {
@@ -98,13 +92,14 @@ public final class KnownAnswerScores {
 
     /** What a uniformly random ranking scores in expectation. */
     public Score random() {
-        double p = 0, rr = 0, srr = 0;
-        for (int t = 0; t < sameFact.size(); t++) {
-            p += Retrieval.randomPrecisionAtK(trainSize, sameFact.get(t).size());
-            rr += Retrieval.randomReciprocalRank(trainSize, sameFact.get(t).size());
+        int n = sameFact.size();
+        double[] p = new double[n], rr = new double[n];
+        double srr = 0;
+        for (int t = 0; t < n; t++) {
+            p[t] = Retrieval.randomPrecisionAtK(trainSize, sameFact.get(t).size());
+            rr[t] = Retrieval.randomReciprocalRank(trainSize, sameFact.get(t).size());
             srr += Retrieval.randomReciprocalRank(trainSize, sameStatement.get(t).size());
         }
-        int n = sameFact.size();
-        return new Score(p / n, rr / n, srr / n, null, null);
+        return new Score(mean(p), mean(rr), srr / n, null, null, p, rr);
     }
 }

@@ -15,9 +15,10 @@ import reveal.model.arch.FfnHook;
 import reveal.model.arch.FfnPoint;
 
 /**
- * The neuron faithfulness tests (paper-method 8.1, 8.2): a neuron set per test instance (NA neurons, or
+ * The neuron faithfulness tests (docs/method.md, "Neuron tests"): a neuron set per test instance (NA neurons, or
  * IA-Neurons) is suppressed, enhanced, or kept alone (sufficiency) at the instance's last token, and the change of
- * the predictions is compared with random neuron sets of the same sizes over several seeds.
+ * the predictions is compared, instance by instance, with random neuron sets of the same sizes drawn with the
+ * configured seeds.
  */
 public final class NeuronFaithfulness {
 
@@ -55,8 +56,40 @@ public final class NeuronFaithfulness {
         }
     }
 
-    /** One edit: the real sets' effect and the random control's, each statistic over the seeds. */
-    public record ModeResult(NeuronSetEdit.Mode mode, BlockingEffect real, Spread randomChangeRate, Spread randomDrop) {
+    /**
+     * One edit: the real sets' effect and each random control's, instance by instance. {@link #expectedSign} says
+     * which way a faithful set moves the drop relative to random sets: suppressing it should lower the predicted
+     * class's probability more (+1); enhancing it should raise it more, and keeping it alone should keep the
+     * prediction better (-1).
+     */
+    public record ModeResult(NeuronSetEdit.Mode mode, BlockingEffect real, List<BlockingEffect> controls) {
+        public int expectedSign() {
+            return mode == NeuronSetEdit.Mode.SUPPRESS ? 1 : -1;
+        }
+
+        /** The drops signed so that larger = what a faithful set does: {@code [1][instance]} real, {@code [control][instance]} random. */
+        public double[][] signedReal() {
+            return new double[][] {signed(real.drop())};
+        }
+
+        public double[][] signedControls() {
+            return controls.stream().map(c -> signed(c.drop())).toArray(double[][]::new);
+        }
+
+        private double[] signed(double[] drop) {
+            double[] out = drop.clone();
+            for (int i = 0; i < out.length; i++) out[i] *= expectedSign();
+            return out;
+        }
+
+        public Spread randomChangeRate() {
+            return Spread.of(controls.stream().mapToDouble(BlockingEffect::changeRate).toArray());
+        }
+
+        public Spread randomDrop() {
+            return Spread.of(controls.stream().mapToDouble(BlockingEffect::probabilityDrop).toArray());
+        }
+
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mode", mode.label());
@@ -64,8 +97,8 @@ public final class NeuronFaithfulness {
             m.put("probability_drop", real.probabilityDrop());
             m.put("instances", real.instances());
             Map<String, Object> random = new LinkedHashMap<>();
-            random.put("change_rate", randomChangeRate.toJson());
-            random.put("probability_drop", randomDrop.toJson());
+            random.put("change_rate", randomChangeRate().toJson());
+            random.put("probability_drop", randomDrop().toJson());
             m.put("random", random);
             return m;
         }
@@ -82,8 +115,12 @@ public final class NeuronFaithfulness {
         }
     }
 
-    /** Whether a claim's own neurons move it more than they move claims about other facts. */
-    public record Specificity(BlockingEffect own, BlockingEffect other) {
+    /**
+     * Whether a claim's own neurons move it more than they move claims about other facts: {@code own} over the
+     * instances themselves, {@code other} over all (instance, other) pairs, and {@code otherDrop[t]} the mean drop
+     * instance t's set causes on the others (what instance t's own drop is paired with).
+     */
+    public record Specificity(BlockingEffect own, BlockingEffect other, double[] otherDrop) {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("instances", own.instances());
@@ -111,21 +148,20 @@ public final class NeuronFaithfulness {
         return baseline;
     }
 
-    /** Every mode for {@code sets} (one per test instance) against {@code randomRuns} seeded random controls. */
-    public SetResult evaluate(String name, List<? extends List<Neuron>> sets, int randomRuns, long seed) {
+    /**
+     * Every mode for {@code sets} (one per test instance) against random controls of the same sizes, one per seed
+     * in {@code controlSeeds}.
+     */
+    public SetResult evaluate(String name, List<? extends List<Neuron>> sets, long[] controlSeeds) {
         checkSets(sets);
+        if (controlSeeds.length == 0) throw new IllegalArgumentException("neuron faithfulness: no random controls");
         List<List<List<Neuron>>> controls = new ArrayList<>();
-        for (int r = 0; r < randomRuns; r++) controls.add(RandomNeurons.like(sets, model.layers(), model.ffnWidth(), seed + r));
+        for (long s : controlSeeds) controls.add(RandomNeurons.like(sets, model.layers(), model.ffnWidth(), s));
         List<ModeResult> modes = new ArrayList<>();
         for (NeuronSetEdit.Mode mode : NeuronSetEdit.Mode.values()) {
-            BlockingEffect real = effect(sets, mode);
-            double[] change = new double[randomRuns], drop = new double[randomRuns];
-            for (int r = 0; r < randomRuns; r++) {
-                BlockingEffect e = effect(controls.get(r), mode);
-                change[r] = e.changeRate();
-                drop[r] = e.probabilityDrop();
-            }
-            modes.add(new ModeResult(mode, real, Spread.of(change), Spread.of(drop)));
+            List<BlockingEffect> random = new ArrayList<>();
+            for (List<List<Neuron>> c : controls) random.add(effect(c, mode));
+            modes.add(new ModeResult(mode, effect(sets, mode), random));
         }
         double size = sets.stream().mapToInt(s -> new LinkedHashSet<>(s).size()).average().orElse(0);
         return new SetResult(name, size, modes);
@@ -147,6 +183,7 @@ public final class NeuronFaithfulness {
         if (groups.size() != tests.size()) throw new IllegalArgumentException("specificity: " + groups.size() + " groups for " + tests.size() + " test instances");
         Random rnd = new Random(seed);
         List<double[]> ownBase = new ArrayList<>(), ownEdited = new ArrayList<>(), otherBase = new ArrayList<>(), otherEdited = new ArrayList<>();
+        double[] otherDrop = new double[tests.size()];
         for (int t = 0; t < tests.size(); t++) {
             List<Integer> others = new ArrayList<>();
             for (int o = 0; o < tests.size(); o++) if (!groups.get(o).equals(groups.get(t))) others.add(o);
@@ -158,13 +195,18 @@ public final class NeuronFaithfulness {
             double[][] edited = probabilities(rows, Collections.nCopies(rows.size(), sets.get(t)), NeuronSetEdit.Mode.SUPPRESS);
             ownBase.add(baseline[t]);
             ownEdited.add(edited[0]);
+            double[][] base = new double[others.size()][], after = new double[others.size()][];
             for (int i = 0; i < others.size(); i++) {
-                otherBase.add(baseline[others.get(i)]);
-                otherEdited.add(edited[i + 1]);
+                base[i] = baseline[others.get(i)];
+                after[i] = edited[i + 1];
+                otherBase.add(base[i]);
+                otherEdited.add(after[i]);
             }
+            if (others.isEmpty()) throw new IllegalArgumentException("specificity: test instance " + t + " has no instance of another group to compare with");
+            otherDrop[t] = BlockingEffect.measure(base, after).probabilityDrop();
         }
         return new Specificity(BlockingEffect.measure(ownBase.toArray(double[][]::new), ownEdited.toArray(double[][]::new)),
-                BlockingEffect.measure(otherBase.toArray(double[][]::new), otherEdited.toArray(double[][]::new)));
+                BlockingEffect.measure(otherBase.toArray(double[][]::new), otherEdited.toArray(double[][]::new)), otherDrop);
     }
 
     private double[][] probabilities(List<int[]> rows, List<? extends Collection<Neuron>> sets, NeuronSetEdit.Mode mode) {

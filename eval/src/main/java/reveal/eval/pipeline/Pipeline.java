@@ -32,6 +32,13 @@ import reveal.engine.cpu.CpuBackend;
 import reveal.eval.analysis.KnownAnswerScores;
 import reveal.eval.faithfulness.NeuronFaithfulness;
 import reveal.eval.faithfulness.Retraining;
+import reveal.eval.faithfulness.Spread;
+import reveal.eval.faithfulness.SubsetModels;
+import reveal.eval.stats.Comparisons;
+import reveal.eval.stats.Lds;
+import reveal.eval.stats.Verdict;
+import reveal.engine.nn.Functional;
+import reveal.model.arch.FfnHook;
 import reveal.eval.report.RunReport;
 import reveal.model.Classifiers;
 import reveal.model.EmbeddedModel;
@@ -72,6 +79,7 @@ public final class Pipeline {
     private final Backend backend;
     private final long start = System.nanoTime();
     private final List<Map<String, Object>> stages = new ArrayList<>();
+    private final Verdicts verdicts;
     /** The pre-trained causal LM every classifier (the fine-tuned one and each retrained one) starts from. */
     private LanguageModel pretrained;
     /** Tokenizer files saved with every trained model, so each saved folder is complete. */
@@ -84,6 +92,7 @@ public final class Pipeline {
 
     private Pipeline(PipelineConfig cfg) {
         this.cfg = cfg;
+        this.verdicts = new Verdicts(cfg.protocol().level(), cfg.seed());
         this.ws = new Workspace(cfg.out(), cfg.describe());
         this.backend = new CpuBackend(Math.max(1, cfg.threads()));
     }
@@ -107,6 +116,7 @@ public final class Pipeline {
         stage("analyses", () -> analyses(model));
         // The longest stage last: everything above is on disk (and in a partial report) if it is interrupted.
         stage("retraining", this::retraining);
+        if (cfg.protocol().ldsModels() > 0) stage("lds", this::lds);
         ws.writeJson("summary.json", new SummaryBuilder(cfg, ws, attributions, data, stages, seconds(), point).build());
         // The report reads the summary as written, so it can always be re-rendered from summary.json alone.
         Map<String, Object> summary = ws.readObject("summary.json");
@@ -149,14 +159,19 @@ public final class Pipeline {
         LanguageModel fresh = Classifiers.withNewHead(pretrained, data.labels, cfg.seed());
         Trainer.Result r = train(fresh, cfg.finetune(), data.trainIds, cfg.seed(), false, ws.path("finetune"));
         LanguageModel best = LanguageModel.load(r.bestDir(), backend);
-        double test = Classifiers.accuracy(best, data.testIds);
+        SubsetModels.Outcome outcome = testOutcome(best, r.bestDevAccuracy());
+        int[] gold = TaskData.labels(data.testIds);
+        double test = outcome.accuracy(gold);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs", r.devAccuracy().size());
         m.put("dev_accuracy", r.devAccuracy());
         m.put("train_loss", r.trainLoss());
         m.put("best_epoch", r.bestEpoch());
         m.put("test_accuracy", test);
-        m.put("majority_test_accuracy", Labels.majorityAccuracy(TaskData.labels(data.trainIds), TaskData.labels(data.testIds), data.labels.size()));
+        m.put("majority_test_accuracy", Labels.majorityAccuracy(TaskData.labels(data.trainIds), gold, data.labels.size()));
+        m.put("test_correct", outcome.correct(gold));
+        m.put("verdicts", Verdicts.toJson(List.of(verdicts.finetuneLearns(outcome.correct(gold),
+                Verdicts.majorityCorrect(TaskData.labels(data.trainIds), gold, data.labels.size())))));
         ws.writeJson("finetune.json", m);
         log(String.format(Locale.ROOT, "fine-tuned: best epoch %d, dev accuracy %.3f, test accuracy %.3f", r.bestEpoch() + 1, r.bestDevAccuracy(), test));
     }
@@ -184,67 +199,164 @@ public final class Pipeline {
     private void neuronFaithfulness(LanguageModel model) {
         List<NeuronAttribution> test = attributions.neurons(AttributionRun.Split.TEST);
         NeuronFaithfulness nf = new NeuronFaithfulness(NeuronFaithfulness.Model.of(model, point), TaskData.ids(data.testIds), 32);
-        int runs = cfg.randomSeeds().length;
+        long[] controls = cfg.protocol().controlSeeds(cfg.seed());
         List<List<Neuron>> naSets = test.stream().map(a -> a.top(cfg.methods().naNeurons())).toList();
         List<Map<String, Object>> sets = new ArrayList<>();
-        log("neuron faithfulness: NA neurons");
-        sets.add(nf.evaluate("NA", naSets, runs, cfg.seed()).toJson());
+        List<Verdict> found = new ArrayList<>();
+        log("neuron faithfulness: NA neurons against " + controls.length + " random controls");
+        NeuronFaithfulness.SetResult na = nf.evaluate("NA", naSets, controls);
+        sets.add(na.toJson());
+        found.addAll(verdicts.neurons("neurons.na", na));
         IA_METHODS.forEach((name, method) -> {
             log("neuron faithfulness: IA-Neurons of " + name);
-            sets.add(nf.evaluate("IA-Neurons (" + name + ")", attributions.iaNeurons(method), runs, cfg.seed()).toJson());
+            NeuronFaithfulness.SetResult ia = nf.evaluate("IA-Neurons (" + name + ")", attributions.iaNeurons(method), controls);
+            sets.add(ia.toJson());
+            found.addAll(verdicts.neurons("neurons.ia_neurons." + Verdicts.id(name), ia));
         });
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("random_runs", runs);
+        out.put("random_runs", controls.length);
+        out.put("control_seeds", controls);
         out.put("sets", sets);
         out.put("baseline_probabilities", nf.baseline());
         if (data.hasGroundTruth()) {
             log("neuron faithfulness: fact specificity of NA neurons");
-            out.put("specificity", nf.specificity(naSets, data.testFacts, 20, cfg.seed()).toJson());
+            NeuronFaithfulness.Specificity sp = nf.specificity(naSets, data.testFacts, 20, cfg.seed());
+            out.put("specificity", sp.toJson());
+            found.add(verdicts.specificity(sp));
         }
+        out.put("verdicts", Verdicts.toJson(found));
         ws.writeJson("faithfulness/neurons.json", out);
     }
 
+    /**
+     * Every subset model the retraining test and the LDS need, trained once each (the LDS models double as the
+     * random arm at their fraction), then the retraining comparisons behind the sanity gate.
+     */
     private void retraining() {
-        Map<String, double[]> rankings = Results.rankSums(attributions, data.trainIds.size());
-        int workers = Math.max(1, cfg.threads());
+        Retraining.Plan plan = retrainingPlan();
+        List<SubsetModels.Spec> specs = new ArrayList<>(plan.allSpecs());
+        specs.addAll(ldsSpecs());
+        Map<SubsetModels.Spec, SubsetModels.Outcome> models = subsetModels(specs);
+        Map<String, Object> finetune = ws.readObject("finetune.json");
+        int[] gold = TaskData.labels(data.testIds);
+        Retraining.Result r = Retraining.collect(plan, models, gold, ((Number) finetune.get("test_accuracy")).doubleValue(),
+                ((Number) finetune.get("majority_test_accuracy")).doubleValue(), PipelineConfig.Protocol.GATE_SHARE);
+        log(r.gate().reason());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fractions", cfg.protocol().fractions());
+        out.put("seeds", cfg.protocol().seeds());
+        out.put("random_arm", cfg.protocol().ldsModels() > 0 ? "the " + cfg.protocol().ldsModels() + " LDS models at " + Math.round(100 * cfg.protocol().ldsAlpha())
+                + "%, " + cfg.protocol().seeds().length + " seeded subsets at the other fractions" : cfg.protocol().seeds().length + " seeded subsets per fraction");
+        out.put("training", cfg.retrain().describe());
+        out.put("gate", r.gate().toJson());
+        out.put("cells", r.cells().stream().map(Retraining.Cell::toJson).toList());
+        out.put("verdicts", Verdicts.toJson(verdicts.retraining(r, plan.rankings().keySet(), cfg.protocol().fractions())));
+        ws.writeJson("retraining/result.json", out);
+    }
+
+    private Retraining.Plan retrainingPlan() {
+        PipelineConfig.Protocol p = cfg.protocol();
+        return new Retraining.Plan(Results.rankSums(attributions, data.trainIds.size()), data.trainIds.size(), p.fractions(), p.seeds(),
+                PipelineConfig.Protocol.GATE_FRACTION, ldsSpecs(), p.ldsAlpha());
+    }
+
+    /** The LDS subset models: random {@code ldsAlpha} subsets, model m trained with seed {@code seed + m}. */
+    private List<SubsetModels.Spec> ldsSpecs() {
+        PipelineConfig.Protocol p = cfg.protocol();
+        if (p.ldsModels() == 0) return List.of();
+        int[][] subsets = Lds.subsets(data.trainIds.size(), p.ldsAlpha(), p.ldsModels(), cfg.seed());
+        List<SubsetModels.Spec> out = new ArrayList<>();
+        for (int m = 0; m < subsets.length; m++) out.add(new SubsetModels.Spec(subsets[m], cfg.seed() + m));
+        return out;
+    }
+
+    /** Trains (or reads back) subset models on the workers, each from the pre-trained model with a fresh head. */
+    private Map<SubsetModels.Spec, SubsetModels.Outcome> subsetModels(List<SubsetModels.Spec> specs) {
         ws.deleteTree("retraining/work"); // folders of retrainings an interruption cut short
         AtomicInteger jobs = new AtomicInteger();
-        Retraining.Retrainer retrainer = (subset, seed) -> {
+        SubsetModels.Trainer trainer = (subset, seed) -> {
             // One thread per worker: the model is small, and the workers already fill the cores.
             Backend b = new CpuBackend(1);
             LanguageModel fresh = Classifiers.withNewHead(pretrained, data.labels, seed, b);
-            if (subset.length == 0) return Classifiers.accuracy(fresh, data.testIds);
             String work = "retraining/work/" + jobs.incrementAndGet();
             Trainer.Result r = train(fresh, cfg.retrain(), IntStream.of(subset).mapToObj(data.trainIds::get).toList(), seed, true, ws.path(work));
-            double acc = Classifiers.accuracy(LanguageModel.load(r.bestDir(), b), data.testIds);
+            SubsetModels.Outcome o = testOutcome(LanguageModel.load(r.bestDir(), b), r.bestDevAccuracy());
             ws.deleteTree(work);
-            return acc;
+            return o;
         };
         Map<String, Object> settings = new LinkedHashMap<>(cfg.describe());
-        Retraining.Result r = Retraining.run(rankings, data.trainIds.size(),
-                new Retraining.Plan(cfg.fractions(), cfg.randomSeeds(), cfg.seed()), retrainer, workers, settings, ws.path("retraining/retraining.jsonl"));
-        Map<String, Object> out = r.toJson();
-        out.put("training", cfg.retrain().describe());
-        ws.writeJson("retraining/result.json", out);
+        settings.put("train_size", data.trainIds.size());
+        return SubsetModels.train(specs, trainer, Math.max(1, cfg.threads()), settings, ws.path("retraining/models.jsonl"));
+    }
+
+    /** A classifier's gold-class probabilities and predictions on the test split. */
+    private SubsetModels.Outcome testOutcome(LanguageModel classifier, double devAccuracy) {
+        double[][] p = Classifiers.probabilities(classifier, TaskData.ids(data.testIds), FfnHook.NONE);
+        int[] gold = TaskData.labels(data.testIds);
+        double[] goldP = new double[p.length];
+        int[] predicted = new int[p.length];
+        for (int t = 0; t < p.length; t++) {
+            goldP[t] = p[t][gold[t]];
+            predicted[t] = Functional.argmax(p[t]);
+        }
+        return new SubsetModels.Outcome(goldP, predicted, devAccuracy);
+    }
+
+    /** The linear datamodeling score of every instance ranking over the LDS subset models (trained by the retraining stage). */
+    private void lds() {
+        List<SubsetModels.Spec> specs = ldsSpecs();
+        Map<SubsetModels.Spec, SubsetModels.Outcome> models = subsetModels(specs);
+        int[][] subsets = specs.stream().map(SubsetModels.Spec::subset).toArray(int[][]::new);
+        double[][] margins = specs.stream().map(s -> models.get(s).margins()).toArray(double[][]::new);
+        int[] gold = TaskData.labels(data.testIds);
+        double[] accuracy = specs.stream().mapToDouble(s -> models.get(s).accuracy(gold)).toArray();
+        double majority = ((Number) ws.readObject("finetune.json").get("majority_test_accuracy")).doubleValue();
+        double meanAccuracy = Verdicts.mean(accuracy);
+        String blocked = meanAccuracy > majority + Verdicts.ACCURACY_MARGIN ? null
+                : String.format(Locale.ROOT, "the %d LDS subset models do not learn the task (mean test accuracy %.3f, majority class %.3f), so their margins say nothing about attribution",
+                specs.size(), meanAccuracy, majority);
+        List<Map<String, Object>> methods = new ArrayList<>();
+        List<Verdict> found = new ArrayList<>();
+        Results.instanceScores(attributions).forEach((name, scores) -> {
+            Lds.Result r = Lds.score(subsets, margins, Results.finite(scores));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("mean", r.mean());
+            m.put("interval", r.perTest().length >= 2 ? Comparisons.meanInterval(r.perTest(), cfg.protocol().level(), 4000, cfg.seed()) : null);
+            m.put("test_instances", r.perTest().length);
+            m.put("left_out", r.leftOut().length);
+            methods.add(m);
+            found.add(verdicts.lds(name, r, blocked));
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("models", specs.size());
+        out.put("alpha", cfg.protocol().ldsAlpha());
+        out.put("model_test_accuracy", Spread.of(accuracy).toJson());
+        out.put("sanity", blocked == null ? "the subset models learn the task (mean test accuracy " + String.format(Locale.ROOT, "%.3f", meanAccuracy) + ")" : blocked);
+        out.put("methods", methods);
+        out.put("verdicts", Verdicts.toJson(found));
+        ws.writeJson("analysis/lds.json", out);
     }
 
     private void knownAnswer() {
         KnownAnswerScores scores = new KnownAnswerScores(data.sameFact, data.sameStatement, data.trainIds.size());
         KnownAnswerScores.Score random = scores.random();
         List<Map<String, Object>> methods = new ArrayList<>();
+        List<Verdict> found = new ArrayList<>();
         for (Map.Entry<String, double[][]> e : Results.instanceScores(attributions).entrySet()) {
             KnownAnswerScores.Score s = scores.score(e.getValue());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", e.getKey());
             m.put("family", e.getKey().equals(NA_INSTANCES) ? "NA" : "IA");
             m.putAll(s.toJson());
-            m.put("beats_random", s.clearlyBetterThan(random));
             methods.add(m);
+            found.addAll(verdicts.retrieval(e.getKey(), s, random));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("test", data.testIds.size());
         out.put("methods", methods);
         out.put("random", random.toJson());
+        out.put("verdicts", Verdicts.toJson(found));
         ws.writeJson("analysis/known_answer.json", out);
     }
 
@@ -319,7 +431,7 @@ public final class Pipeline {
             subsets.add(diversityRow(name + " most", RetrainingSubsets.most(values, fraction), reps, tokens));
             subsets.add(diversityRow(name + " least", RetrainingSubsets.least(values, fraction), reps, tokens));
         });
-        for (long s : cfg.randomSeeds()) subsets.add(diversityRow("random (seed " + s + ")", RetrainingSubsets.random(data.train.size(), fraction, s), reps, tokens));
+        for (long s : cfg.protocol().seeds()) subsets.add(diversityRow("random (seed " + s + ")", RetrainingSubsets.random(data.train.size(), fraction, s), reps, tokens));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("fraction", fraction);
         out.put("subsets", subsets);

@@ -20,16 +20,14 @@ import reveal.model.data.TaskKind;
  * @param maxLen      tokens per example (prefix token included), longer examples are truncated as the paper does
  * @param finetune    the full fine-tuning
  * @param retrain     the retraining test's fine-tuning on subsets (from the pre-trained model, a new head)
- * @param fractions   the retraining subset sizes x (0..1)
- * @param randomSeeds seeds of the random retraining subsets and of the random neuron controls (their count is the
- *                    number of control runs)
+ * @param protocol    how many subsets, seeds and controls the comparisons rest on, and at what confidence level
  * @param methods     attribution settings
  * @param examples    test instances shown in detail in the report
  * @param threads     CPU threads in all
  * @param seed        the seed of everything else (head initialisation, shuffling, LiSSA batches)
  */
 public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task, int maxLen, Training finetune, Training retrain,
-                             double[] fractions, long[] randomSeeds, Methods methods, int examples, int threads, long seed) {
+                             Protocol protocol, Methods methods, int examples, int threads, long seed) {
 
     /**
      * Where the data comes from: three files of one task kind (NLI or claim verification), or the known-answer
@@ -58,17 +56,17 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
     /**
      * AdamW with linear decay and clipping at 1.0; the best epoch by dev accuracy is kept.
      *
-     * @param steps 0 to train {@code epochs} passes over the data, as the paper does; or about this many optimizer
-     *              steps whatever the data size, in {@code epochs} epochs (a small training set is repeated within
-     *              each epoch, a large one gets fewer epochs). The retraining test fine-tunes dozens of models, so
-     *              each gets an equal, affordable budget; and a small subset then still gets the many passes a tiny
-     *              model needs before it generalises at all.
+     * @param epochs   passes over the data (the paper: 5), and the number of dev evaluations
+     * @param minSteps a floor on optimizer steps: a set too small to get that many steps in {@code epochs} passes is
+     *                 repeated within each epoch until it does. A retraining on 10% of the data then still gets the
+     *                 many updates a model needs before it generalises at all, while larger subsets train for the
+     *                 full model's number of epochs (its schedule scaled to the subset). 0: no floor.
      */
-    public record Training(double learningRate, int epochs, int batchSize, int steps) {
+    public record Training(double learningRate, int epochs, int batchSize, int minSteps) {
         public Training {
-            if (!(learningRate > 0) || epochs < 1 || batchSize < 1 || steps < 0)
+            if (!(learningRate > 0) || epochs < 1 || batchSize < 1 || minSteps < 0)
                 throw new IllegalArgumentException("training: learning rate " + learningRate + ", epochs " + epochs + " and batch size " + batchSize
-                        + " must be positive, steps " + steps + " not negative");
+                        + " must be positive, the step floor " + minSteps + " not negative");
         }
 
         /** {@code epochs} passes over the data. */
@@ -77,23 +75,74 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
         }
 
         /**
-         * How a set of {@code size} instances is trained: {@code [copies of each instance per epoch, epochs]}, about
-         * {@code steps} steps in all when steps are set.
+         * How a set of {@code size} instances is trained: {@code [copies of each instance per epoch, epochs]}, at
+         * least {@code minSteps} optimizer steps in all.
          */
         int[] plan(int size) {
-            if (steps == 0 || size == 0) return new int[] {1, epochs};
-            double passes = (double) steps * batchSize / size;
-            if (passes < epochs) return new int[] {1, Math.max(1, (int) Math.round(passes))};
-            return new int[] {(int) Math.round(passes / epochs), epochs};
+            if (size == 0) return new int[] {1, epochs};
+            long steps = (long) epochs * ((size + batchSize - 1) / batchSize);
+            if (steps >= minSteps) return new int[] {1, epochs};
+            int copies = (int) Math.ceil((double) minSteps * batchSize / ((double) epochs * size));
+            return new int[] {copies, epochs};
         }
 
         /** In words, for the report. */
         String describe() {
             String common = "AdamW, learning rate " + new java.math.BigDecimal(String.valueOf(learningRate)).stripTrailingZeros().toPlainString()
-                    + " with linear decay, batches of " + batchSize;
-            return steps == 0 ? epochs + " epochs, " + common
-                    : String.format(Locale.ROOT, "about %d optimizer steps (%d instances' worth) whatever the subset size, in %d epochs or fewer, %s",
-                    steps, steps * batchSize, epochs, common);
+                    + " with linear decay, batches of " + batchSize + ", the best of " + epochs + " epochs on the dev split";
+            return minSteps == 0 ? epochs + " epochs, " + common
+                    : String.format(Locale.ROOT, "%d epochs over the subset and at least %d optimizer steps (a small subset is repeated within each epoch), %s",
+                    epochs, minSteps, common);
+        }
+    }
+
+    /**
+     * The evaluation protocol: what every comparison rests on.
+     *
+     * @param fractions      the retraining subset sizes x (0..1) of the most / least / random comparisons
+     * @param seeds          training seeds: each most, least and random subset is retrained once per seed (a random
+     *                       subset is also drawn with its seed)
+     * @param ldsModels      models trained on random {@code ldsAlpha} subsets for the linear datamodeling score (0: no
+     *                       LDS); they are also the random arm of the retraining test at that fraction
+     * @param ldsAlpha       the LDS subset fraction
+     * @param neuronControls random neuron sets per test instance that each neuron test compares against, seeded
+     *                       {@code seed + 1 .. seed + neuronControls}
+     * @param level          the confidence level of every interval and verdict
+     */
+    public record Protocol(double[] fractions, long[] seeds, int ldsModels, double ldsAlpha, int neuronControls, double level) {
+        /** Random subsets of this fraction check that retraining learns at all (the sanity gate). */
+        public static final double GATE_FRACTION = 0.9;
+        /** The gate: random {@link #GATE_FRACTION} subsets must reach this share of the full model's test accuracy. */
+        public static final double GATE_SHARE = 0.9;
+
+        public Protocol {
+            for (double f : fractions)
+                if (!(f > 0 && f < 1)) throw new IllegalArgumentException("retraining fraction " + f + " must be between 0 and 1");
+            if (seeds.length < 1) throw new IllegalArgumentException("retraining needs at least one seed");
+            if (ldsModels < 0 || ldsModels == 1 || ldsModels == 2)
+                throw new IllegalArgumentException("LDS needs at least 3 subset models (or 0 for none), got " + ldsModels);
+            if (!(ldsAlpha > 0 && ldsAlpha < 1)) throw new IllegalArgumentException("LDS subset fraction " + ldsAlpha + " must be between 0 and 1");
+            if (neuronControls < 1) throw new IllegalArgumentException("neuron tests need at least one random control, got " + neuronControls);
+            if (!(level > 0.5 && level < 1)) throw new IllegalArgumentException("confidence level " + level + " must be between 0.5 and 1");
+            fractions = fractions.clone();
+            seeds = seeds.clone();
+        }
+
+        /** The paper's five fractions, three seeds; 32 LDS models at 50%, 10 neuron controls, 95%. */
+        public static Protocol full() {
+            return new Protocol(new double[] {0.1, 0.3, 0.5, 0.7, 0.9}, new long[] {42, 60, 73}, 32, 0.5, 10, 0.95);
+        }
+
+        /** Whether the LDS models serve as the random arm at {@code fraction}. */
+        public boolean ldsCovers(double fraction) {
+            return ldsModels > 0 && fraction == ldsAlpha;
+        }
+
+        /** The seeds of the random neuron controls. */
+        public long[] controlSeeds(long seed) {
+            long[] out = new long[neuronControls];
+            for (int i = 0; i < out.length; i++) out[i] = seed + 1 + i;
+            return out;
         }
     }
 
@@ -119,57 +168,53 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
      * retraining included, fits in 15 minutes on two cores.
      */
     public static PipelineConfig demo(Path out) {
-        return new PipelineConfig(out, null, null, Task.knownAnswer(new KnownAnswerTask.Sizes(8, 6, 8, 24), 42), 64,
-                Training.epochs(5e-4, 36, 16), new Training(5e-4, 8, 16, 100), new double[] {0.1, 0.3, 0.5, 0.7, 0.9},
-                new long[] {42, 60, 73}, new Methods(20, 0.1, 20, 20, 10, 0.01, 300, 8), 3,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
+        return new PipelineConfig(out, null, null, Task.knownAnswer(new KnownAnswerTask.Sizes(40, 2, 60, 100), 42), 64,
+                Training.epochs(1e-3, 30, 16), new Training(1e-3, 30, 16, 200),
+                new Protocol(new double[] {0.1, 0.5}, new long[] {42, 60, 73}, 32, 0.5, 10, 0.95),
+                new Methods(20, 0.1, 20, 20, 10, 0.01, 300, 8), 3, Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
     }
 
     /** A user's model folder and task files with the paper's method settings and moderate training settings. */
     public static PipelineConfig forFiles(Path out, Path modelDir, TaskKind kind, Path train, Path dev, Path test) {
         return new PipelineConfig(out, modelDir, null, Task.files(kind, train, dev, test), 256, Training.epochs(1e-5, 5, 4),
-                Training.epochs(1e-5, 5, 4), new double[] {0.1, 0.3, 0.5, 0.7, 0.9}, new long[] {42, 60, 73}, Methods.paper(), 3,
+                Training.epochs(1e-5, 5, 4), Protocol.full(), Methods.paper(), 3,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
     }
 
     public PipelineConfig withTokenizer(Path t) {
-        return new PipelineConfig(out, modelDir, t, task, maxLen, finetune, retrain, fractions, randomSeeds, methods, examples, threads, seed);
+        return new PipelineConfig(out, modelDir, t, task, maxLen, finetune, retrain, protocol, methods, examples, threads, seed);
     }
 
     public PipelineConfig withTask(Task t) {
-        return new PipelineConfig(out, modelDir, tokenizer, t, maxLen, finetune, retrain, fractions, randomSeeds, methods, examples, threads, seed);
+        return new PipelineConfig(out, modelDir, tokenizer, t, maxLen, finetune, retrain, protocol, methods, examples, threads, seed);
     }
 
     public PipelineConfig withMaxLen(int n) {
-        return new PipelineConfig(out, modelDir, tokenizer, task, n, finetune, retrain, fractions, randomSeeds, methods, examples, threads, seed);
+        return new PipelineConfig(out, modelDir, tokenizer, task, n, finetune, retrain, protocol, methods, examples, threads, seed);
     }
 
     public PipelineConfig withFinetune(Training t) {
-        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, t, retrain, fractions, randomSeeds, methods, examples, threads, seed);
+        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, t, retrain, protocol, methods, examples, threads, seed);
     }
 
     public PipelineConfig withRetrain(Training t) {
-        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, t, fractions, randomSeeds, methods, examples, threads, seed);
+        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, t, protocol, methods, examples, threads, seed);
     }
 
-    public PipelineConfig withFractions(double... f) {
-        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, f.clone(), randomSeeds, methods, examples, threads, seed);
-    }
-
-    public PipelineConfig withRandomSeeds(long... s) {
-        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, fractions, s.clone(), methods, examples, threads, seed);
+    public PipelineConfig withProtocol(Protocol p) {
+        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, p, methods, examples, threads, seed);
     }
 
     public PipelineConfig withMethods(Methods m) {
-        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, fractions, randomSeeds, m, examples, threads, seed);
+        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, protocol, m, examples, threads, seed);
     }
 
     public PipelineConfig withThreads(int n) {
-        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, fractions, randomSeeds, methods, examples, n, seed);
+        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, protocol, methods, examples, n, seed);
     }
 
     public PipelineConfig withSeed(long s) {
-        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, fractions, randomSeeds, methods, examples, threads, s);
+        return new PipelineConfig(out, modelDir, tokenizer, task, maxLen, finetune, retrain, protocol, methods, examples, threads, s);
     }
 
     /** The settings as JSON, for the report and for refusing to resume a run folder with other settings. */
@@ -184,8 +229,12 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
         m.put("max_len", maxLen);
         m.put("finetune", training(finetune));
         m.put("retrain", training(retrain));
-        m.put("fractions", fractions);
-        m.put("random_seeds", randomSeeds);
+        m.put("fractions", protocol.fractions());
+        m.put("seeds", protocol.seeds());
+        m.put("lds_models", protocol.ldsModels());
+        m.put("lds_alpha", protocol.ldsAlpha());
+        m.put("neuron_controls", protocol.neuronControls());
+        m.put("level", protocol.level());
         m.put("ig_steps", methods.igSteps());
         m.put("na_threshold", methods.naThreshold());
         m.put("na_neurons", methods.naNeurons());
@@ -203,7 +252,7 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
         m.put("learning_rate", t.learningRate());
         m.put("epochs", t.epochs());
         m.put("batch_size", t.batchSize());
-        m.put("steps", t.steps());
+        m.put("min_steps", t.minSteps());
         return m;
     }
 }

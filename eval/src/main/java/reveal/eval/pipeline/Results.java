@@ -36,4 +36,17 @@ final class Results {
         for (double[] row : testMajor) out.add(Rankings.top(row, k));
         return out;
     }
+
+    /**
+     * A copy of a score matrix with every non-finite score (NA-Instances' minus infinity: no shared neuron) set to
+     * 0, so that sums over subsets mean "no evidence adds nothing".
+     */
+    static double[][] finite(double[][] scores) {
+        double[][] out = new double[scores.length][];
+        for (int t = 0; t < scores.length; t++) {
+            out[t] = scores[t].clone();
+            for (int i = 0; i < out[t].length; i++) if (!Double.isFinite(out[t][i])) out[t][i] = 0;
+        }
+        return out;
+    }
 }

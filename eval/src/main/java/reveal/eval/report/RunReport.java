@@ -2,6 +2,7 @@ package reveal.eval.report;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,10 +44,13 @@ public final class RunReport {
     static HtmlReport render(Map<String, Object> summaryMap) {
         Summary s = new Summary(summaryMap);
         HtmlReport r = new HtmlReport(s.get("title").present() ? s.get("title").str() : "reveal report");
+        Map<String, Summary> verdicts = new LinkedHashMap<>();
+        for (Summary v : s.get("verdicts").list()) verdicts.put(v.get("id").str(), v);
         overview(r, s);
-        knownAnswer(r, s.get("known_answer"));
-        neuronFaithfulness(r, s.get("neuron_faithfulness"));
-        retraining(r, s.get("retraining"));
+        knownAnswer(r, s.get("known_answer"), verdicts);
+        neuronFaithfulness(r, s.get("neuron_faithfulness"), verdicts);
+        retraining(r, s.get("retraining"), verdicts);
+        lds(r, s.get("lds"), verdicts);
         heatmaps(r, s.get("heatmaps"));
         examples(r, s.get("examples"));
         iaVersusNa(r, s.get("overlap"), s.get("diversity"));
@@ -63,20 +67,50 @@ public final class RunReport {
                     + run.get("dev").str() + " dev, " + run.get("test").str() + " test instances), backend " + run.get("backend").str()
                     + ". " + timeTaken(run) + ".");
         }
+        List<Summary> verdicts = s.get("verdicts").list();
+        if (!verdicts.isEmpty()) {
+            Summary c = s.get("verdict_counts");
+            r.paragraph("Every comparison below is a verdict: supported when its interval lies above zero and the permutation p-value is small, "
+                    + "not supported when the interval rules out any effect worth reporting, and inconclusive otherwise (the data cannot tell, or a "
+                    + "sanity check failed; the reason says which). This run: " + c.get("supported").str() + " supported, " + c.get("not_supported").str()
+                    + " not supported, " + c.get("inconclusive").str() + " inconclusive.");
+            List<List<String>> rows = new ArrayList<>();
+            for (Summary v : verdicts)
+                rows.add(List.of(v.get("id").str(), v.get("claim").str(), verdictWord(v), Summary.f3(v.get("effect").num()), interval(v.get("interval")),
+                        v.get("p").present() ? String.format(java.util.Locale.ROOT, "%.4f", v.get("p").num()) : "-",
+                        v.get("units").str() + (v.get("replicates").num() > 1 ? " x " + v.get("replicates").str() : ""), v.get("reason").str()));
+            r.table(List.of("id", "claim", "verdict", "effect", "interval", "p", "instances x runs", "why"), rows, "Verdicts");
+        }
+        List<Summary> sanity = s.get("sanity").list();
+        if (!sanity.isEmpty()) {
+            List<List<String>> rows = new ArrayList<>();
+            for (Summary c : sanity) rows.add(List.of(c.get("check").str(), Boolean.TRUE.equals(c.get("passed").raw()) ? "passed" : "FAILED", c.get("detail").str()));
+            r.table(List.of("sanity check", "result", "detail"), rows, "Sanity checks, made before any verdict is read");
+        }
         List<String> headline = s.get("headline").strs();
         if (!headline.isEmpty()) r.bullets(headline);
         List<String> warnings = s.get("warnings").strs();
-        if (!warnings.isEmpty()) r.calloutList("Where a method did not do better than its control:", warnings, true);
+        if (!warnings.isEmpty()) r.calloutList("Warnings:", warnings, true);
     }
 
-    private static void knownAnswer(HtmlReport r, Summary ka) {
+    /** The verdict in words; blank where the run has no such verdict. */
+    private static String verdictWord(Summary v) {
+        return v.present() ? v.get("verdict").str().replace('_', ' ') : "-";
+    }
+
+    private static String verdictWord(Map<String, Summary> verdicts, String id) {
+        Summary v = verdicts.get(id);
+        return v == null ? "-" : verdictWord(v);
+    }
+
+    private static void knownAnswer(HtmlReport r, Summary ka, Map<String, Summary> verdicts) {
         if (!ka.present()) return;
         r.section("Known-answer task: do the methods find the right training claims?");
         r.paragraph("Each test claim is about one fact (a person and a relation); the training claims about the same fact are the only ones "
                 + "that can explain the prediction. Precision@k takes k = the number of such claims per test claim; MRR is the mean reciprocal "
                 + "rank of the first one; statement MRR counts only training claims stating the same value. Random is the exact expectation "
-                + "of a uniformly random ranking. The intervals are 95% bootstrap intervals over the test claims; a method is marked as clearly "
-                + "better than random when both intervals lie above random's expectation. (Gradient similarity by dot product scales with both "
+                + "of a uniformly random ranking. The intervals are bootstrap intervals over the test claims; the verdict columns compare each "
+                + "method's per-claim scores with random's expectation for the same claim (see the verdict table). (Gradient similarity by dot product scales with both "
                 + "instances' loss gradients, so it favours the training instances the model fits worst; the cosine removes that scale.)");
         List<Summary> methods = new ArrayList<>(ka.get("methods").list());
         Summary random = ka.get("random");
@@ -84,25 +118,20 @@ public final class RunReport {
         List<List<String>> rows = new ArrayList<>();
         for (Summary m : methods) {
             groups.add(new Svg.Group(m.get("name").str(), new double[] {m.get("precision_at_k").num(), m.get("mrr").num()}, null));
-            boolean beats = Boolean.TRUE.equals(m.get("beats_random").raw());
+            String id = "retrieval." + methodId(m.get("name").str());
             rows.add(List.of(m.get("name").str(), m.get("family").str(), Summary.f3(m.get("precision_at_k").num()), interval(m.get("precision_interval")),
-                    Summary.f3(m.get("mrr").num()), interval(m.get("mrr_interval")), Summary.f3(m.get("statement_mrr").num()), beats ? "yes" : "NO"));
+                    verdictWord(verdicts, id + ".precision_vs_random"), Summary.f3(m.get("mrr").num()), interval(m.get("mrr_interval")),
+                    verdictWord(verdicts, id + ".mrr_vs_random"), Summary.f3(m.get("statement_mrr").num())));
         }
         if (random.present()) {
             groups.add(new Svg.Group("random", new double[] {random.get("precision_at_k").num(), random.get("mrr").num()}, null));
-            rows.add(List.of("random (expected)", "-", Summary.f3(random.get("precision_at_k").num()), "exact", Summary.f3(random.get("mrr").num()), "exact",
-                    Summary.f3(random.get("statement_mrr").num()), "-"));
+            rows.add(List.of("random (expected)", "-", Summary.f3(random.get("precision_at_k").num()), "exact", "-", Summary.f3(random.get("mrr").num()), "exact",
+                    "-", Summary.f3(random.get("statement_mrr").num())));
         }
         r.figure(Svg.barChart("Known-answer retrieval per method", "score (0-1)", List.of("precision@k", "MRR"), groups),
                 "Precision@k and mean reciprocal rank of the same-fact training claims, per method, against random retrieval.");
-        r.table(List.of("method", "family", "precision@k", "95% interval", "MRR", "95% interval", "statement MRR", "clearly better than random"), rows,
+        r.table(List.of("method", "family", "precision@k", "95% interval", "above random?", "MRR", "95% interval", "above random?", "statement MRR"), rows,
                 "Known-answer retrieval over " + ka.get("test").str() + " test claims");
-        for (Summary m : methods) {
-            if (!Boolean.TRUE.equals(m.get("beats_random").raw()))
-                r.callout(m.get("name").str() + " does not retrieve the known answer clearly better than random (precision@k "
-                        + Summary.f3(m.get("precision_at_k").num()) + " vs " + Summary.f3(random.get("precision_at_k").num()) + ", MRR "
-                        + Summary.f3(m.get("mrr").num()) + " vs " + Summary.f3(random.get("mrr").num()) + ").", true);
-        }
         Summary spec = ka.get("specificity");
         if (spec.present()) {
             r.subsection("Are a claim's NA neurons specific to its fact?");
@@ -113,23 +142,24 @@ public final class RunReport {
                     List.of("the claim itself", Summary.pct(own.get("change_rate").num()), Summary.f3(own.get("probability_drop").num())),
                     List.of("claims about other facts", Summary.pct(other.get("change_rate").num()), Summary.f3(other.get("probability_drop").num()))),
                     "Effect of suppressing a claim's NA neurons");
-            boolean specific = own.get("probability_drop").num() > other.get("probability_drop").num();
-            r.callout(specific ? "Suppressing a claim's NA neurons lowers that claim's predicted-class probability more than it lowers other facts' claims."
-                    : "Suppressing a claim's NA neurons does not affect that claim more than claims about other facts: the neurons are not fact-specific here.", !specific);
+            Summary v = verdicts.get("neurons.na.specificity");
+            if (v != null) r.callout("Specificity: " + verdictWord(v) + " (" + v.get("reason").str() + ").", !"supported".equals(v.get("verdict").str()));
         }
     }
 
-    private static void neuronFaithfulness(HtmlReport r, Summary nf) {
+    private static void neuronFaithfulness(HtmlReport r, Summary nf, Map<String, Summary> verdicts) {
         if (!nf.present()) return;
         r.section("Neuron faithfulness: suppress, enhance, sufficiency");
         r.paragraph("Each test instance's neuron set is edited at the last input token, in the FFN activation the attribution scored: suppress "
                 + "sets the set's neurons to 0, enhance doubles them, sufficiency sets every other neuron of every layer to 0. The control "
                 + "edits random neurons (uniform layer and index, same set size) with " + nf.get("random_runs").str()
-                + " seeds; bars show its mean and error bars its standard deviation. A faithful set changes the prediction more than the "
-                + "random one under suppress, and less under sufficiency.");
+                + " seeds; bars show its mean and error bars its standard deviation across the controls. A faithful set lowers the predicted "
+                + "class's probability more than the random one under suppress, raises it more under enhance, and keeps it better under "
+                + "sufficiency; each verdict pairs the test instances and resamples the controls.");
         List<List<String>> rows = new ArrayList<>();
         for (Summary set : nf.get("sets").list()) {
             String name = set.get("name").str();
+            String prefix = name.equals("NA") ? "neurons.na." : "neurons.ia_neurons." + methodId(name.replaceAll("^IA-Neurons \\((.*)\\)$", "$1")) + ".";
             List<Svg.Group> change = new ArrayList<>(), drop = new ArrayList<>();
             for (Summary mode : set.get("modes").list()) {
                 Summary rc = mode.get("random").get("change_rate"), rd = mode.get("random").get("probability_drop");
@@ -137,7 +167,8 @@ public final class RunReport {
                 change.add(new Svg.Group(label, new double[] {mode.get("change_rate").num(), rc.get("mean").num()}, new double[] {0, rc.get("std").num()}));
                 drop.add(new Svg.Group(label, new double[] {mode.get("probability_drop").num(), rd.get("mean").num()}, new double[] {0, rd.get("std").num()}));
                 rows.add(List.of(name, label, Summary.pct(mode.get("change_rate").num()), Summary.pct(rc.get("mean").num()) + " ± " + Summary.pct(rc.get("std").num()),
-                        Summary.f3(mode.get("probability_drop").num()), Summary.pm(rd.get("mean").num(), rd.get("std").num())));
+                        Summary.f3(mode.get("probability_drop").num()), Summary.pm(rd.get("mean").num(), rd.get("std").num()),
+                        verdictWord(verdicts, prefix + label + "_vs_random")));
             }
             r.subsection(name + " (" + Summary.f1(set.get("mean_size").num()) + " neurons per instance on average)");
             List<String> series = List.of("attributed", "random");
@@ -146,59 +177,99 @@ public final class RunReport {
                     Svg.barChart(name + ": probability drop", "mean drop of p(predicted class)", series, drop)),
                     "Effect of editing the " + name + " neurons against random neurons of the same number.");
         }
-        r.table(List.of("neuron set", "edit", "changed", "changed (random)", "probability drop", "drop (random)"), rows, "Neuron faithfulness, all numbers");
+        r.table(List.of("neuron set", "edit", "changed", "changed (random)", "probability drop", "drop (random)", "verdict"), rows, "Neuron faithfulness, all numbers");
     }
 
-    private static void retraining(HtmlReport r, Summary rt) {
+    private static void retraining(HtmlReport r, Summary rt, Map<String, Summary> verdicts) {
         if (!rt.present()) return;
         r.section("Instance faithfulness: re-fine-tuning on ranked subsets");
         double[] fr = rt.get("fractions").nums();
         double[] x = new double[fr.length];
         for (int i = 0; i < fr.length; i++) x[i] = 100 * fr[i];
-        Summary random = rt.get("random");
-        double[] rMean = random.get("accuracy").list().stream().mapToDouble(a -> a.get("mean").num()).toArray();
-        double[] rStd = random.get("accuracy").list().stream().mapToDouble(a -> a.get("std").num()).toArray();
-        double full = rt.get("full_accuracy").num();
+        Summary gate = rt.get("gate");
+        double full = gate.get("full_accuracy").num();
         r.paragraph("The training instances are ranked by each method's rank-sum over the test set; the model is re-fine-tuned from the "
                 + "pre-trained checkpoint with a freshly initialised classification head (" + rt.get("training").str() + ") on the most "
-                + "influential, the least influential and a random x% (seeds " + String.join(", ", random.get("seeds").strs())
-                + "), and test accuracy is measured. A faithful ranking gives most > random > least. The dotted line is the model fine-tuned on all "
-                + "training data.");
+                + "influential, the least influential and a random x%, each with the training seeds " + String.join(", ", rt.get("seeds").strs())
+                + " (random arm: " + rt.get("random_arm").str() + "), and test accuracy is measured. A faithful ranking gives most > random > least. "
+                + "Error bars are the standard deviation over seeds; the dotted line is the model fine-tuned on all training data.");
+        r.callout(gate.get("reason").str() + ".", !Boolean.TRUE.equals(gate.get("passed").raw()));
+        Map<String, double[][]> curves = new LinkedHashMap<>();
+        double[] rMean = new double[fr.length], rStd = new double[fr.length];
+        for (Summary c : rt.get("cells").list()) {
+            int i = indexOf(fr, c.get("fraction").num());
+            Summary acc = c.get("accuracy");
+            if (c.get("arm").str().equals("random")) {
+                rMean[i] = acc.get("mean").num();
+                rStd[i] = acc.get("std").num();
+                continue;
+            }
+            double[][] curve = curves.computeIfAbsent(c.get("ranking").str(), k -> new double[4][fr.length]);
+            int row = c.get("arm").str().equals("most") ? 0 : 2;
+            curve[row][i] = acc.get("mean").num();
+            curve[row + 1][i] = acc.get("std").num();
+        }
         List<String> header = new ArrayList<>(List.of("method", "subset"));
         for (double v : x) header.add(Math.round(v) + "%");
+        for (double v : x) header.add("verdict at " + Math.round(v) + "%");
         List<List<String>> rows = new ArrayList<>();
         List<String> charts = new ArrayList<>();
-        for (Summary m : rt.get("methods").list()) {
-            String name = m.get("name").str();
-            double[] most = m.get("most").nums(), least = m.get("least").nums();
+        curves.forEach((name, c) -> {
             List<Svg.Series> series = new ArrayList<>();
             // The reference line first, so the curves are drawn over it where they meet.
             if (Double.isFinite(full)) series.add(new Svg.Series("all data", constant(full, x.length), null, "#000000", true));
-            series.add(new Svg.Series("most", most, null, Svg.PALETTE[0], false));
-            series.add(new Svg.Series("least", least, null, Svg.PALETTE[1], false));
+            series.add(new Svg.Series("most", c[0], c[1], Svg.PALETTE[0], false));
+            series.add(new Svg.Series("least", c[2], c[3], Svg.PALETTE[1], false));
             series.add(new Svg.Series("random", rMean, rStd, Svg.PALETTE[7], true));
             charts.add(Svg.lineChart(name, "training data used (%)", "test accuracy", x, series));
-            rows.add(row(name, "most", most));
-            rows.add(row(name, "least", least));
-        }
-        List<String> randomRow = new ArrayList<>(List.of("(any)", "random"));
-        for (int i = 0; i < rMean.length; i++) randomRow.add(Summary.pm(rMean[i], rStd[i]));
-        rows.add(randomRow);
+            String id = "retraining." + methodId(name) + ".";
+            rows.add(row(name, "most", c[0], c[1], x, verdicts, id + "most_vs_random."));
+            rows.add(row(name, "least", c[2], c[3], x, verdicts, id + "random_vs_least."));
+            rows.add(row(name, "most vs least", null, null, x, verdicts, id + "most_vs_least."));
+        });
+        rows.add(row("(any)", "random", rMean, rStd, x, verdicts, null));
         for (int i = 0; i < charts.size(); i += 2)
             r.figureRow(charts.subList(i, Math.min(charts.size(), i + 2)), "Test accuracy after re-fine-tuning on x% of the training data, by ranking.");
-        r.table(header, rows, "Test accuracy after re-fine-tuning (random: mean ± std over seeds)" + (Double.isFinite(full) ? "; all data: " + Summary.f3(full) : ""));
+        r.table(header, rows, "Test accuracy after re-fine-tuning (mean ± std over seeds; the most row's verdict is most vs random, the least row's random vs least)"
+                + (Double.isFinite(full) ? "; all data: " + Summary.f3(full) : ""));
+    }
+
+    private static void lds(HtmlReport r, Summary lds, Map<String, Summary> verdicts) {
+        if (!lds.present()) return;
+        r.section("Linear datamodeling score: do the scores predict retraining?");
+        r.paragraph(lds.get("models").str() + " models are fine-tuned on random " + Math.round(100 * lds.get("alpha").num()) + "% subsets of the training data "
+                + "(test accuracy " + Summary.pm(lds.get("model_test_accuracy").get("mean").num(), lds.get("model_test_accuracy").get("std").num())
+                + "). For each test instance, a method predicts a subset model's margin (log-odds of the gold class) as the sum of its scores over the "
+                + "subset; the LDS is the Spearman correlation between predicted and actual margins over the models, averaged over test instances "
+                + "(TRAK's and kronfluence's measure). Sanity: " + lds.get("sanity").str() + ".");
+        List<List<String>> rows = new ArrayList<>();
+        for (Summary m : lds.get("methods").list())
+            rows.add(List.of(m.get("name").str(), Summary.f3(m.get("mean").num()), interval(m.get("interval")), m.get("test_instances").str(), m.get("left_out").str(),
+                    verdictWord(verdicts, "lds." + methodId(m.get("name").str()))));
+        r.table(List.of("method", "mean LDS", "interval", "test instances", "left out (constant margins)", "verdict (above 0)"), rows, "LDS per method");
+    }
+
+    private static int indexOf(double[] values, double v) {
+        for (int i = 0; i < values.length; i++) if (values[i] == v) return i;
+        throw new IllegalArgumentException("report: retraining fraction " + v + " is not among " + java.util.Arrays.toString(values));
+    }
+
+    /** The verdict id of a method's report name (as the pipeline forms it). */
+    private static String methodId(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replace("-", "_").replace(' ', '_');
+    }
+
+    private static List<String> row(String name, String subset, double[] mean, double[] std, double[] x, Map<String, Summary> verdicts, String verdictPrefix) {
+        List<String> row = new ArrayList<>(List.of(name, subset));
+        for (int i = 0; i < x.length; i++) row.add(mean == null ? "" : Summary.pm(mean[i], std[i]));
+        for (double v : x) row.add(verdictPrefix == null ? "" : verdictWord(verdicts, verdictPrefix + Math.round(v)));
+        return row;
     }
 
     /** "[lo, hi]" of a two-number interval, or "-". */
     private static String interval(Summary ci) {
         double[] v = ci.nums();
         return v.length == 2 ? "[" + Summary.f3(v[0]) + ", " + Summary.f3(v[1]) + "]" : "-";
-    }
-
-    private static List<String> row(String name, String subset, double[] acc) {
-        List<String> row = new ArrayList<>(List.of(name, subset));
-        for (double a : acc) row.add(Summary.f3(a));
-        return row;
     }
 
     private static double[] constant(double v, int n) {

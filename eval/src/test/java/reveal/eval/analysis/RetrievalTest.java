@@ -69,15 +69,10 @@ class RetrievalTest {
         assertEquals(0.5, random.precisionAtK(), 1e-12);
         // 3 of 6 relevant: first relevant at rank 1, 2, 3, 4 w.p. 1/2, 3/10, 3/20, 1/20.
         assertEquals(0.5 + 0.3 / 2 + 0.15 / 3 + 0.05 / 4, random.mrr(), 1e-12);
-    }
-
-    @Test
-    void clearlyBetterMeansBothIntervalsAboveRandom() {
-        KnownAnswerScores.Score random = new KnownAnswerScores.Score(0.05, 0.1, 0.05, null, null);
-        assertEquals(true, new KnownAnswerScores.Score(0.1, 0.2, 0, new double[] {0.06, 0.14}, new double[] {0.11, 0.3}).clearlyBetterThan(random));
-        assertEquals(false, new KnownAnswerScores.Score(0.1, 0.2, 0, new double[] {0.04, 0.14}, new double[] {0.11, 0.3}).clearlyBetterThan(random));
-        assertEquals(false, new KnownAnswerScores.Score(0.1, 0.2, 0, new double[] {0.06, 0.14}, new double[] {0.09, 0.3}).clearlyBetterThan(random));
-        assertEquals(false, random.clearlyBetterThan(random));
+        // The per-claim values the verdicts pair: test 0 and 1 of the reversed ranking, and random's exact expectation per claim.
+        assertArrayEquals(new double[] {0.25, 0.25}, r.reciprocalRank(), 1e-12);
+        assertArrayEquals(new double[] {0, 0}, r.precision(), 1e-12);
+        assertArrayEquals(new double[] {random.mrr(), random.mrr()}, random.reciprocalRank(), 1e-12);
     }
 
     @Test

@@ -104,7 +104,7 @@ class NeuronFaithfulnessTest {
         LinearToy toy = new LinearToy(ACTS);
         NeuronFaithfulness nf = new NeuronFaithfulness(toy, List.of(new int[] {0}, new int[] {1}), 2);
         List<List<Neuron>> sets = List.of(List.of(new Neuron(0, 0)), List.of(new Neuron(1, 2)));
-        NeuronFaithfulness.SetResult a = nf.evaluate("NA", sets, 3, 42), b = nf.evaluate("NA", sets, 3, 42);
+        NeuronFaithfulness.SetResult a = nf.evaluate("NA", sets, new long[] {42, 43, 44}), b = nf.evaluate("NA", sets, new long[] {42, 43, 44});
         assertEquals(1.0, a.meanSize());
         assertEquals(List.of(NeuronSetEdit.Mode.SUPPRESS, NeuronSetEdit.Mode.ENHANCE, NeuronSetEdit.Mode.SUFFICIENCY), a.modes().stream().map(NeuronFaithfulness.ModeResult::mode).toList());
         for (int m = 0; m < 3; m++) {
@@ -112,7 +112,12 @@ class NeuronFaithfulnessTest {
             assertEquals(3, r.randomDrop().runs().length);
             assertEquals((r.randomDrop().runs()[0] + r.randomDrop().runs()[1] + r.randomDrop().runs()[2]) / 3, r.randomDrop().mean(), 1e-12);
             assertArrayEquals(r.randomDrop().runs(), b.modes().get(m).randomDrop().runs());
+            // The verdict's arms: the real drops and each control's, signed so that larger = what a faithful set does.
+            assertEquals(3, r.signedControls().length);
+            for (int t = 0; t < 2; t++) assertEquals(r.expectedSign() * r.real().drop()[t], r.signedReal()[0][t], 1e-15);
         }
+        assertEquals(1, a.modes().get(0).expectedSign(), "suppressing a faithful set drops the prediction more");
+        assertEquals(-1, a.modes().get(2).expectedSign(), "keeping a faithful set alone drops it less");
         // Each random control run is exactly the effect of the seeded random sets.
         BlockingEffect first = nf.effect(RandomNeurons.like(sets, 2, 3, 42), NeuronSetEdit.Mode.SUPPRESS);
         assertEquals(first.probabilityDrop(), a.modes().get(0).randomDrop().runs()[0], 1e-15);
@@ -129,5 +134,6 @@ class NeuronFaithfulnessTest {
         // A's neuron (0,0) is silent in B, and B's (1,2) is silent in A: no effect on the other fact.
         assertEquals(0, s.other().probabilityDrop(), 1e-12);
         assertEquals(0, s.other().changeRate(), 1e-12);
+        assertArrayEquals(new double[] {0, 0}, s.otherDrop(), 1e-12);
     }
 }

@@ -45,11 +45,25 @@ class RunReportTest {
                   "random": {"change_rate": {"mean": 0.01, "std": 0.0, "runs": [0.01, 0.01, 0.01]}, "probability_drop": {"mean": 0.0, "std": 0.001, "runs": [0.0, 0.001, -0.001]}}},
                  {"mode": "sufficiency", "change_rate": 0.2, "probability_drop": 0.1,
                   "random": {"change_rate": {"mean": 0.5, "std": 0.05, "runs": [0.45, 0.5, 0.55]}, "probability_drop": {"mean": 0.3, "std": 0.02, "runs": [0.28, 0.3, 0.32]}}}]}]},
-             "retraining": {"fractions": [0.1, 0.3, 0.5, 0.7, 0.9], "training": "2 epochs", "full_accuracy": 0.8667,
-               "random": {"seeds": [42, 60, 73], "accuracy": [{"mean": 0.5, "std": 0.02, "runs": [0.48, 0.5, 0.52]}, {"mean": 0.55, "std": 0.02, "runs": [0.5]},
-                          {"mean": 0.6, "std": 0.03, "runs": [0.6]}, {"mean": 0.7, "std": 0.01, "runs": [0.7]}, {"mean": 0.8, "std": 0.01, "runs": [0.8]}]},
-               "methods": [{"name": "GS dot", "most": [0.71, 0.76, 0.8, 0.82, 0.85], "least": [0.5, 0.5, 0.52, 0.6, 0.7]},
-                           {"name": "NA-Instances", "most": [0.6, 0.65, 0.7, 0.75, 0.8], "least": [0.45, 0.5, 0.55, 0.6, 0.75]}]},
+             "retraining": {"fractions": [0.1, 0.5], "seeds": [42, 60, 73], "random_arm": "the 32 LDS models at 50%", "training": "2 epochs",
+               "gate": {"fraction": 0.9, "required_share": 0.9, "full_accuracy": 0.8667, "majority_accuracy": 0.5, "passed": false,
+                        "reason": "Retraining does not learn the task well enough to compare subsets: models retrained on random 90% subsets reach 0.613"},
+               "cells": [{"ranking": null, "arm": "random", "fraction": 0.1, "accuracy": {"mean": 0.5, "std": 0.02, "runs": [0.48, 0.5, 0.52]}},
+                         {"ranking": "GS dot", "arm": "most", "fraction": 0.1, "accuracy": {"mean": 0.71, "std": 0.03, "runs": [0.7, 0.71, 0.72]}},
+                         {"ranking": "GS dot", "arm": "least", "fraction": 0.1, "accuracy": {"mean": 0.52, "std": 0.01, "runs": [0.52]}},
+                         {"ranking": null, "arm": "random", "fraction": 0.5, "accuracy": {"mean": 0.6, "std": 0.03, "runs": [0.6]}},
+                         {"ranking": "GS dot", "arm": "most", "fraction": 0.5, "accuracy": {"mean": 0.8, "std": 0.01, "runs": [0.8]}},
+                         {"ranking": "GS dot", "arm": "least", "fraction": 0.5, "accuracy": {"mean": 0.55, "std": 0.01, "runs": [0.55]}}]},
+             "lds": {"models": 32, "alpha": 0.5, "model_test_accuracy": {"mean": 0.64, "std": 0.05}, "sanity": "the subset models learn the task (mean test accuracy 0.640)",
+               "methods": [{"name": "GS dot", "mean": 0.317, "interval": [0.25, 0.38], "test_instances": 58, "left_out": 2}]},
+             "verdicts": [{"id": "retrieval.gs_dot.mrr_vs_random", "claim": "GS dot ranks the fact's claims above random", "verdict": "supported", "effect": 0.8797,
+                           "interval": [0.83, 0.93], "p": 0.0001, "units": 60, "replicates": 1, "reason": "the 95% interval [0.83, 0.93] lies above 0"},
+                          {"id": "retraining.gs_dot.most_vs_random.10", "claim": "most beats random", "verdict": "inconclusive", "effect": 0.21,
+                           "interval": [0.1, 0.3], "p": 0.001, "units": 60, "replicates": 3, "reason": "retraining does not learn the task"},
+                          {"id": "lds.gs_dot", "claim": "LDS above 0", "verdict": "supported", "effect": 0.317, "interval": [0.25, 0.38], "p": 0.0002,
+                           "units": 58, "replicates": 1, "reason": "lies above 0"}],
+             "verdict_counts": {"supported": 2, "not_supported": 0, "inconclusive": 1},
+             "sanity": [{"check": "retraining learns the task", "passed": false, "detail": "random 90% subsets reach 0.613"}],
              "overlap": {"k": 10, "pairs": [{"ia": "GS dot", "na": "NA-Instances", "ia_fraction": 0.123, "na_fraction": 0.1234, "zero_overlap": 17}],
                          "unique_instances": [{"method": "GS dot", "count": 301}, {"method": "NA-Instances", "count": 377}],
                          "unique_neurons": [{"ia": "GS dot", "na": 23, "ia_count": 11, "shared": 4}]},
@@ -73,10 +87,11 @@ class RunReportTest {
         for (String heading : List.of("Summary", "Known-answer task", "Neuron faithfulness", "Instance faithfulness", "Where the knowledge sits",
                 "Examples: what each method points to", "IA versus NA", "Run details", "Closing note"))
             assertTrue(html.contains("<h2 id=\"s") && html.contains(heading), "missing section " + heading);
-        for (String number : List.of("0.612", "0.901", "0.456", "41.0%", "0.234", "2.0% ± 1.0%", "0.003 ± 0.002", "0.710", "0.500 ± 0.020", "0.123", "301", "377", "0.871", "1.234",
+        for (String number : List.of("0.612", "0.901", "0.456", "41.0%", "0.234", "2.0% ± 1.0%", "0.003 ± 0.002", "0.710 ± 0.030", "0.500 ± 0.020", "0.123", "0.317", "[0.250, 0.380]", "0.880", "retraining.gs_dot.most_vs_random.10", "FAILED", "2 supported", "301", "377", "0.871", "1.234",
                 "Lily has a pet cat.", "3-17", "same fact", "[0.550, 0.670]", "over 60 test claims", "12m 34s", "1m 02s", "0.867"))
             assertTrue(html.contains(number), "missing " + number);
-        assertTrue(html.contains("LiSSA does not retrieve the known answer clearly better than random"), "the failing method must be called out");
+        assertTrue(html.contains("LiSSA does not retrieve the known answer clearly better than random"), "the warnings are shown");
+        assertTrue(html.contains("Linear datamodeling score") && html.contains("Sanity checks"));
         assertTrue(html.contains("class=\"warn\""));
         assertFalse(html.contains("NaN") || html.contains("null"), "no missing values");
         assertFalse(html.contains("<script") || html.contains("http://") && !html.contains("http://www.w3.org/2000/svg"), "self-contained");
