@@ -17,7 +17,7 @@ import reveal.eval.stats.Verdict;
 /**
  * Every comparison the report makes, as a {@link Verdict} with a stable id: what is claimed, the effect with its
  * interval, and supported / not supported / inconclusive. The margins are the smallest effects worth reporting
- * (below them a difference is "not supported" even when it is real); docs/evaluation.md explains each choice.
+ * (below them a difference is "not supported" even when it is real); docs/method.md, "Evaluation: verdicts", explains each choice.
  */
 final class Verdicts {
     /** Accuracy points: the fine-tuned model against the majority class, and the retraining comparisons. */

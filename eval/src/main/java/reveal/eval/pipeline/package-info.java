@@ -13,13 +13,19 @@
  * training instance ({@code na/test.jsonl}, {@code na/train.jsonl}).</li>
  * <li>{@code bridges}: NA-Instances scores and IA-Neurons lists ({@code bridge/}).</li>
  * <li>{@code known-answer} (known-answer task only): precision@k and MRR of every instance ranking against the
- * same-fact training claims, with bootstrap intervals ({@code analysis/known_answer.json}).</li>
+ * same-fact training claims, with bootstrap intervals and a verdict against random retrieval
+ * ({@code analysis/known_answer.json}).</li>
  * <li>{@code neuron-faithfulness}: suppress / enhance / sufficiency of NA neurons and IA-Neurons against seeded
  * random neurons, and the fact specificity of NA neurons ({@code faithfulness/neurons.json}).</li>
  * <li>{@code analyses}: IA-NA overlap, unique instances and neurons, subset diversity ({@code analysis/}).</li>
- * <li>{@code retraining}: re-fine-tuning from the pre-trained model on the most / least / random x% of each
- * ranking, one record per retraining ({@code retraining/}).</li>
+ * <li>{@code retraining}: every subset model, fine-tuned from the pre-trained model with a new head and kept as one
+ * record of its test predictions ({@code retraining/models.jsonl}); then the most / least / random x% comparisons
+ * over the training seeds, behind the sanity gate ({@code retraining/result.json}).</li>
+ * <li>{@code lds}: the linear datamodeling score of every ranking over the LDS subset models, which the retraining
+ * stage trained too ({@code analysis/lds.json}).</li>
  * </ol>
+ * Each stage's result carries its {@code verdicts} ({@link reveal.eval.pipeline.Verdicts}); the summary gathers
+ * them into one list with stable ids.
  *
  * <h2>Choices where the paper's code is silent, buggy or too slow here</h2>
  * <ul>
@@ -32,11 +38,11 @@
  * recommends), lower = more influential.</li>
  * <li>LiSSA's scale is set from the data: above the head-only Hessian's largest eigenvalue bound, half the largest
  * squared hidden-state norm, so the recursion converges; the damping is a setting.</li>
- * <li>The demo gives every retraining the same budget of optimizer steps
- * ({@link reveal.eval.pipeline.PipelineConfig.Training#steps}) instead of the paper's fixed epochs, so 55
- * fine-tunings fit its time: a small subset is repeated within each epoch, a large one gets fewer epochs.</li>
- * <li>A method "clearly" beats random retrieval when the 95% bootstrap intervals over the test claims of both its
- * precision@k and its MRR lie above random's exact expectation.</li>
+ * <li>A retraining gets the full model's epochs over its subset with a floor on optimizer steps
+ * ({@link reveal.eval.pipeline.PipelineConfig.Training#minSteps}): a small subset is repeated within each epoch.</li>
+ * <li>The demo retrains at the paper's 10% and at 50% with three seeds each, and its 32 LDS models are the random
+ * 50% arm, instead of the paper's five fractions with one seed: fewer comparisons, each with the power to reach a
+ * verdict (docs/method.md, "Evaluation: verdicts").</li>
  * </ul>
  */
 package reveal.eval.pipeline;
