@@ -22,7 +22,7 @@ import reveal.engine.Tensor;
  * <p>The test side is computed first and kept in memory ({@code n_test x P} values): the test gradients, and for
  * influence the inverse-HVPs, which are also stored ({@code ihvp.bin}, float64, one row per test instance) with
  * their LiSSA convergence traces ({@code lissa_trace.jsonl}; a test resumed after a crash may have two traces, the
- * last one counts). Then the training set is streamed: each training gradient is computed once, scored against all
+ * last one counts; {@link #convergence} reads them back). Then the training set is streamed: each training gradient is computed once, scored against all
  * test vectors with one matrix-vector product per method, and written as one row of each score matrix
  * (train-major: row = training instance, column = test instance). At most one training gradient is held at a time.
  *
@@ -179,7 +179,7 @@ public final class InstanceAttribution {
             for (int t = 0; t < testIds.length; t++) {
                 if (ihvp.isDone(t)) continue;
                 Lissa.Result r = Lissa.inverseHvp(train, trainIds, test.gradient(testIds[t]), options.lissa());
-                for (Lissa.Trace tr : r.traces()) traces.append(traceRecord(t, tr));
+                for (Lissa.Trace tr : r.traces()) traces.append(traceRecord(t, tr, options.lissa().tolerance()));
                 if (r.diverged()) throw diverged(dir, t, r, options.lissa());
                 ihvp.write(t, r.ihvp().toDoubleArray());
                 progress.advance();
@@ -191,7 +191,34 @@ public final class InstanceAttribution {
         }
     }
 
-    private Map<String, Object> traceRecord(int row, Lissa.Trace tr) {
+    /**
+     * The convergence of the LiSSA recursions whose traces {@code dir} holds ({@code lissa_trace.jsonl}), recomputed
+     * from the stored norms under {@code tolerance}: one recursion per test row and repeat, the last trace written
+     * for it (a resumed test may have two).
+     *
+     * @throws IllegalStateException when {@code dir} holds no traces (influence was not computed there)
+     */
+    public static LissaConvergence convergence(Path dir, double tolerance) {
+        Path file = dir.resolve(LISSA_TRACE);
+        if (!java.nio.file.Files.exists(file)) throw new IllegalStateException("no LiSSA traces in " + dir + "; compute influence first");
+        Map<List<Integer>, Lissa.Trace> last = new LinkedHashMap<>();
+        for (Map<String, Object> r : RecordLog.readAll(file)) {
+            int repeat = ((Number) r.get("repeat")).intValue();
+            List<?> norms = (List<?>) r.get("norms");
+            double[] n = new double[norms.size()];
+            for (int i = 0; i < n.length; i++) n[i] = norms.get(i) == null ? Double.NaN : ((Number) norms.get(i)).doubleValue();
+            last.put(List.of(((Number) r.get("test_row")).intValue(), repeat),
+                    new Lissa.Trace(repeat, n, ((Number) r.get("bound")).doubleValue(), Boolean.TRUE.equals(r.get("diverged"))));
+        }
+        return LissaConvergence.of(last.values(), tolerance);
+    }
+
+    /**
+     * One line of {@code lissa_trace.jsonl}: {@code test_row, test_id, repeat, steps, diverged, bound,
+     * relative_change} ({@link Lissa.Trace#relativeChange()}, null when not a number){@code , converged} (under the
+     * tolerance of the run that wrote it){@code , norms}.
+     */
+    private Map<String, Object> traceRecord(int row, Lissa.Trace tr, double tolerance) {
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put("test_row", row);
         rec.put("test_id", testIds[row]);
@@ -199,6 +226,8 @@ public final class InstanceAttribution {
         rec.put("steps", tr.steps());
         rec.put("diverged", tr.diverged());
         rec.put("bound", tr.bound());
+        rec.put("relative_change", tr.relativeChange());
+        rec.put("converged", tr.converged(tolerance));
         rec.put("norms", tr.norms());
         return rec;
     }

@@ -17,10 +17,38 @@ public final class Lissa {
     /**
      * One recursion's convergence trace: {@code norms[j] = |v_j|} for j = 0..steps. A diverged recursion stopped at
      * the first step whose norm was not finite or exceeded {@code bound}.
+     *
+     * <p><b>Convergence.</b> {@code v_j} approaches its fixed point geometrically, so a recursion that is still
+     * getting somewhere shows it in {@code |v|}: {@link #relativeChange()} is how much {@code |v|} changed over the
+     * last 10% of the steps (at least 2), relative to the final {@code |v|}, and {@link #converged} asks that this be
+     * below a tolerance and that the recursion did not diverge. It is a necessary condition, not a proof: a norm that
+     * has settled says nothing of the direction, and mini-batch noise puts a floor under the change.
      */
     public record Trace(int repeat, double[] norms, double bound, boolean diverged) {
         public int steps() {
             return norms.length - 1;
+        }
+
+        /** Steps the convergence check looks back over: {@code ceil(0.1 * steps)}, at least 2, at most all of them. */
+        public int window() {
+            return Math.min(steps(), Math.max(2, (int) Math.ceil(0.1 * steps())));
+        }
+
+        /**
+         * {@code |norms[J] - norms[J - window]| / norms[J]} for J = {@link #steps()}: 0 when both are 0, infinite
+         * when only the last is, NaN without a step or with a norm that is not finite.
+         */
+        public double relativeChange() {
+            int j = steps();
+            if (j < 1) return Double.NaN;
+            double last = norms[j], diff = Math.abs(last - norms[j - window()]);
+            if (diff == 0) return 0;
+            return diff / last;
+        }
+
+        /** Did not diverge, and {@link #relativeChange()} is below {@code tolerance}. */
+        public boolean converged(double tolerance) {
+            return !diverged && relativeChange() < tolerance;
         }
     }
 
@@ -34,6 +62,10 @@ public final class Lissa {
     /** {@code (H + damping*scale*I)^-1 g} for the mean training loss over {@code trainIds}, approximately. */
     public static Result inverseHvp(Derivatives train, int[] trainIds, Tensor g, LissaConfig cfg) {
         int depth = cfg.depth(trainIds.length);
+        if (depth < 1) {
+            throw new IllegalArgumentException("LiSSA: depth factor " + cfg.depthFactor() + " gives no recursion step for " + trainIds.length
+                    + " training instances in batches of " + cfg.batchSize() + "; raise it or give a fixed depth");
+        }
         double gNorm = norm(g);
         double bound = cfg.divergenceFactor() * gNorm / Math.max(cfg.damping(), 1e-12);
         Tensor sum = null;

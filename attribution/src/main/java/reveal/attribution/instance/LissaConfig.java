@@ -20,9 +20,14 @@ import java.util.Map;
  * @param divergenceFactor the recursion is stopped and flagged as diverged when {@code |v|} exceeds
  *                         {@code divergenceFactor * |g| / damping} (the fixed point's bound for a positive
  *                         semi-definite Hessian is {@code |g| / damping}) or is not finite
+ * @param tolerance        a recursion counts as converged when {@link Lissa.Trace#relativeChange()} is below this
+ *                         ({@link Lissa.Trace#converged}); it changes no result, so it is not among the recorded
+ *                         settings ({@link #describe()})
  */
 public record LissaConfig(double damping, double scale, double depthFactor, int fixedDepth, int batchSize, int repeats,
-                          long seed, BatchOrder order, double divergenceFactor) {
+                          long seed, BatchOrder order, double divergenceFactor, double tolerance) {
+    /** The default of {@link #tolerance}: |v| changed by less than 1% over the last 10% of the steps. */
+    public static final double DEFAULT_TOLERANCE = 0.01;
 
     public enum BatchOrder {
         /** Each epoch a new permutation of the training set, cut into batches (the last one may be smaller). */
@@ -37,31 +42,36 @@ public record LissaConfig(double damping, double scale, double depthFactor, int 
         if (fixedDepth < 0 || (fixedDepth == 0 && !(depthFactor > 0))) throw new IllegalArgumentException("LiSSA: needs a fixed depth > 0 or a depth factor > 0, got " + fixedDepth + " and " + depthFactor);
         if (batchSize < 1 || repeats < 1) throw new IllegalArgumentException("LiSSA: batch size " + batchSize + " and repeats " + repeats + " must be >= 1");
         if (!(divergenceFactor > 0)) throw new IllegalArgumentException("LiSSA: divergence factor " + divergenceFactor + " must be positive");
+        if (!(tolerance > 0)) throw new IllegalArgumentException("LiSSA: convergence tolerance " + tolerance + " must be positive");
     }
 
     /** The paper's settings for one model/dataset row of the 4.3 table: one shuffled repetition, seed 42. */
     public static LissaConfig paper(double damping, double depthFactor, double scale, int batchSize) {
-        return new LissaConfig(damping, scale, depthFactor, 0, batchSize, 1, 42, BatchOrder.SHUFFLED, 10);
+        return new LissaConfig(damping, scale, depthFactor, 0, batchSize, 1, 42, BatchOrder.SHUFFLED, 10, DEFAULT_TOLERANCE);
     }
 
     public LissaConfig withFixedDepth(int depth) {
-        return new LissaConfig(damping, scale, depthFactor, depth, batchSize, repeats, seed, order, divergenceFactor);
+        return new LissaConfig(damping, scale, depthFactor, depth, batchSize, repeats, seed, order, divergenceFactor, tolerance);
     }
 
     public LissaConfig withRepeats(int n) {
-        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, n, seed, order, divergenceFactor);
+        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, n, seed, order, divergenceFactor, tolerance);
     }
 
     public LissaConfig withSeed(long s) {
-        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, s, order, divergenceFactor);
+        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, s, order, divergenceFactor, tolerance);
     }
 
     public LissaConfig withOrder(BatchOrder o) {
-        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, seed, o, divergenceFactor);
+        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, seed, o, divergenceFactor, tolerance);
     }
 
     public LissaConfig withDivergenceFactor(double f) {
-        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, seed, order, f);
+        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, seed, order, f, tolerance);
+    }
+
+    public LissaConfig withTolerance(double t) {
+        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, seed, order, divergenceFactor, t);
     }
 
     /** The effective L2 damping of the fixed point, {@code damping * scale}. */
@@ -69,7 +79,10 @@ public record LissaConfig(double damping, double scale, double depthFactor, int 
         return damping * scale;
     }
 
-    /** Recursion steps for a training set of {@code n} instances. */
+    /**
+     * Recursion steps for a training set of {@code n} instances: the fixed depth, else
+     * {@code int(ceil(n / batchSize) * depthFactor)} (the paper's code), which may be 0 for a small set.
+     */
     public int depth(int n) {
         if (fixedDepth > 0) return fixedDepth;
         return (int) (Math.ceil((double) n / batchSize) * depthFactor);

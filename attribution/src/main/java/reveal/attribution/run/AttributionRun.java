@@ -24,6 +24,7 @@ import reveal.attribution.instance.InstanceAttribution;
 import reveal.attribution.instance.InstanceLoss;
 import reveal.attribution.instance.Lissa;
 import reveal.attribution.instance.LissaConfig;
+import reveal.attribution.instance.LissaConvergence;
 import reveal.attribution.instance.ModelLoss;
 import reveal.attribution.instance.ParameterSelector;
 import reveal.attribution.instance.ParameterSubset;
@@ -47,7 +48,8 @@ import reveal.model.data.EncodedChoices;
  * a folder from which every step resumes (an interrupted step loses at most the instance in progress):
  * <pre>
  *   ia/gs_dot, ia/gs_cosine, ia/influence   score matrices, row = training instance, column = test instance
- *   ia/ihvp, ia/lissa_trace.jsonl           LiSSA's inverse-HVPs and convergence traces
+ *   ia/ihvp, ia/lissa_trace.jsonl           LiSSA's inverse-HVPs and convergence traces ({@link #lissaConvergence})
+ *   ia/info.json                            the IA settings as run (LiSSA's scale, depth, convergence)
  *   na/test.jsonl, na/train.jsonl           one neuron record per instance (test records keep every attribution)
  *   bridge/na_instances                     NA-Instances scores, row = test instance, column = training instance
  *   bridge/ia_neurons.json                  IA-Neurons: per IA method, per test instance, its neurons
@@ -67,20 +69,35 @@ public final class AttributionRun {
     }
 
     /**
-     * Instance-attribution settings.
+     * Instance-attribution settings. LiSSA's depth is either fixed ({@code depth} steps) or the paper's
+     * {@code int(ceil(N_train / batchSize) * depthFactor)}: exactly one of the two is positive.
      *
-     * @param parameters which parameters the gradients are taken over (the paper: the classification head)
-     * @param scale      LiSSA's Hessian scale, or 0 to choose one that makes the recursion converge: for the head
-     *                   the bound {@code 0.55 max |h|^2} (the head-only Hessian's eigenvalues are at most
-     *                   {@code |h|^2 / 2}; for choices, {@code sum_j |h_j|^2 / 2}), otherwise {@link Lissa#suggestScale}
-     *                   by power iteration
+     * @param parameters  which parameters the gradients are taken over (the paper: the classification head)
+     * @param damping     LiSSA's damping d in {@code v <- g + (1 - d) v - H v / scale}
+     * @param scale       LiSSA's Hessian scale, or 0 to choose one that makes the recursion converge: for the head
+     *                    the bound {@code 0.55 max |h|^2} (the head-only Hessian's eigenvalues are at most
+     *                    {@code |h|^2 / 2}; for choices, {@code sum_j |h_j|^2 / 2}), otherwise {@link Lissa#suggestScale}
+     *                    by power iteration
+     * @param depth       a fixed number of recursion steps, or 0 to use {@code depthFactor}
+     * @param depthFactor the paper's {@code lissa_depth}, or 0 to use {@code depth}
+     * @param tolerance   the convergence check's ({@link LissaConfig#tolerance}); not part of the recorded settings
      */
     public record InstanceSettings(ParameterSelector parameters, Set<InstanceAttribution.Method> methods, double damping,
-                                   double scale, int depth, int batchSize, int repeats, long seed) {
+                                   double scale, int depth, double depthFactor, int batchSize, int repeats, long seed, double tolerance) {
         public InstanceSettings {
             if (methods.isEmpty()) throw new IllegalArgumentException("instance attribution: no method chosen");
             if (scale < 0) throw new IllegalArgumentException("LiSSA: scale " + scale + " must be positive, or 0 to choose one");
-            if (depth < 1) throw new IllegalArgumentException("LiSSA: depth " + depth + " must be >= 1");
+            if (depth < 0 || !(depthFactor >= 0) || (depth > 0) == (depthFactor > 0)) {
+                throw new IllegalArgumentException("LiSSA: give a fixed depth or a depth factor, exactly one of them positive; got depth " + depth
+                        + " and depth factor " + depthFactor);
+            }
+            if (!(tolerance > 0)) throw new IllegalArgumentException("LiSSA: convergence tolerance " + tolerance + " must be positive");
+        }
+
+        /** A fixed depth and the default tolerance ({@link LissaConfig#DEFAULT_TOLERANCE}). */
+        public InstanceSettings(ParameterSelector parameters, Set<InstanceAttribution.Method> methods, double damping, double scale, int depth,
+                                int batchSize, int repeats, long seed) {
+            this(parameters, methods, damping, scale, depth, 0, batchSize, repeats, seed, LissaConfig.DEFAULT_TOLERANCE);
         }
     }
 
@@ -195,8 +212,13 @@ public final class AttributionRun {
                 scale = Lissa.suggestScale(new Derivatives(trainLoss, params), positions(train.size()), s.batchSize(), s.seed());
             }
         }
-        LissaConfig lissa = new LissaConfig(s.damping(), scale == 0 ? 1 : scale, 0, s.depth(), s.batchSize(), s.repeats(), s.seed(),
-                LissaConfig.BatchOrder.SHUFFLED, 10);
+        LissaConfig lissa = new LissaConfig(s.damping(), scale == 0 ? 1 : scale, s.depthFactor(), s.depth(), s.batchSize(), s.repeats(), s.seed(),
+                LissaConfig.BatchOrder.SHUFFLED, 10, s.tolerance());
+        if (s.methods().contains(InstanceAttribution.Method.INFLUENCE) && lissa.depth(train.size()) < 1) {
+            // Before anything is written: a folder holding these settings would refuse the corrected ones.
+            throw new IllegalArgumentException("LiSSA: depth factor " + s.depthFactor() + " gives no recursion step for " + train.size()
+                    + " training instances in batches of " + s.batchSize() + "; raise it or give a fixed depth");
+        }
         InstanceAttribution.Options options = new InstanceAttribution.Options(s.methods(), lissa, InstanceAttribution.Sign.PAPER, inputs, quiet);
         Map<InstanceAttribution.Method, Path> out = new InstanceAttribution(params, trainLoss, positions(train.size()), testLoss, positions(test.size()))
                 .run(dir.resolve("ia"), options);
@@ -204,13 +226,28 @@ public final class AttributionRun {
         info.put("parameters", params.describe());
         info.put("methods", s.methods().stream().map(Enum::name).toList());
         if (s.methods().contains(InstanceAttribution.Method.INFLUENCE)) {
+            info.put("lissa_damping", lissa.damping());
             info.put("lissa_scale", lissa.scale());
             info.put("lissa_lambda", lissa.lambda());
-            info.put("lissa_depth", s.depth());
+            info.put("lissa_depth", lissa.depth(train.size()));
+            info.put("lissa_depth_factor", s.depthFactor());
             info.put("lissa_batch", s.batchSize());
+            info.put("lissa_convergence", lissaConvergence(s.tolerance()).describe());
         }
         writeJson(dir.resolve("ia/info.json"), info);
         return out;
+    }
+
+    /**
+     * How many of the LiSSA recursions in this folder converged ({@link Lissa.Trace#converged}), under
+     * {@code tolerance} (pass the settings' {@link InstanceSettings#tolerance()}): recomputed from
+     * {@code ia/lissa_trace.jsonl}, one recursion per test instance and repeat. {@link #instanceAttribution} also
+     * writes it to {@code ia/info.json} as {@code lissa_convergence}.
+     *
+     * @throws IllegalStateException when the folder has no LiSSA traces (influence was not computed)
+     */
+    public LissaConvergence lissaConvergence(double tolerance) {
+        return InstanceAttribution.convergence(dir.resolve("ia"), tolerance);
     }
 
     /** The head-only loss of a split from its hidden states (one per sequence, in {@link Instances#flat} order). */

@@ -1,6 +1,10 @@
 package reveal.eval.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +18,9 @@ import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import reveal.attribution.bridge.NaInstances;
 import reveal.attribution.instance.InstanceAttribution;
+import reveal.attribution.instance.LissaConfig;
+import reveal.attribution.instance.LissaConvergence;
+import reveal.attribution.instance.LissaPreset;
 import reveal.attribution.instance.ParameterSelector;
 import reveal.attribution.neuron.IgOptions;
 import reveal.attribution.neuron.NeuronAttributor;
@@ -47,8 +54,9 @@ final class AttributeCommand implements Main.Command {
     public String usage() {
         return "attribute ia|na|na-instances|ia-neurons --model DIR --task nli|claim|choice --train FILE --test FILE --out DIR [--max-len 128"
                 + " --limit-train N --limit-test N --device D]\n"
-                + "      ia:  [--methods gs_dot,gs_cosine,influence --params head|all|layers:0,3|names:A,B|regex:R --lissa-depth 1000"
-                + " --lissa-batch 8 --lissa-damping 0.01 --lissa-scale S --lissa-repeats 1 --seed 42]\n"
+                + "      ia:  [--methods gs_dot,gs_cosine,influence --params head|all|layers:0,3|names:A,B|regex:R --lissa-preset opt|bloom|pythia"
+                + " --lissa-depth 1000 | --lissa-depth-factor F --lissa-batch 8 --lissa-damping 0.01 --lissa-scale S|auto --lissa-repeats 1"
+                + " --lissa-tolerance 0.01 --seed 42]\n"
                 + "      na:  [--steps 20 --quadrature paper|right --neurons pre|post --threshold 0.1 | --top-k K --split train|test|both]\n"
                 + "      na-instances: [--test-neurons 5] + na options;  ia-neurons: [--k 100] + ia and na options\n"
                 + "    attribute na --model DIR --ids 5,17,42 --target T [--steps 20 --quadrature right|paper --neurons pre|post --device D]";
@@ -67,7 +75,7 @@ final class AttributeCommand implements Main.Command {
         Path trainFile = Path.of(args.require("train")), testFile = Path.of(args.require("test"));
         int maxLen = args.getInt("max-len", 128);
         int limitTrain = args.getInt("limit-train", 0), limitTest = args.getInt("limit-test", 0);
-        InstanceOptions ia = method.equals("ia") || method.equals("ia-neurons") ? InstanceOptions.read(args) : null;
+        InstanceOptions ia = method.equals("ia") || method.equals("ia-neurons") ? InstanceOptions.read(args, kind) : null;
         NeuronOptions na = method.equals("ia") ? null : NeuronOptions.read(args, method.equals("na"));
         int testNeurons = method.equals("na-instances") ? args.getInt("test-neurons", NaInstances.TEST_NEURONS) : 0;
         int k = method.equals("ia-neurons") ? args.getInt("k", 100) : 0;
@@ -150,8 +158,32 @@ final class AttributeCommand implements Main.Command {
             default -> throw new IllegalStateException(method);
         }
         summary.put("steps", steps);
+        if (ia != null && ia.methods.contains(InstanceAttribution.Method.INFLUENCE)) {
+            LissaConvergence convergence = run.lissaConvergence(ia.tolerance);
+            summary.put("lissa", lissaSettings(outDir, ia));
+            summary.put("lissa_convergence", convergence.describe());
+            if (!convergence.allConverged()) {
+                System.err.println("[attribute] warning: " + convergence.problem() + ": their influence scores are not reliable; give LiSSA more depth"
+                        + " (--lissa-depth N or --lissa-depth-factor F) or more damping (--lissa-damping), or a larger scale (--lissa-scale) where |v|"
+                        + " diverged or oscillates. Traces: " + outDir.resolve("ia/" + InstanceAttribution.LISSA_TRACE));
+            }
+        }
         summary.put("test_accuracy", accuracy.getAsDouble());
         out.println(Json.write(summary));
+    }
+
+    /** LiSSA's settings as run: the preset's row, and the damping, scale, depth and batch that {@code ia/info.json} records. */
+    private static Map<String, Object> lissaSettings(Path outDir, InstanceOptions ia) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preset", ia.preset == null ? null : ia.preset.family() + " (" + ia.preset.family().model() + " on " + ia.preset.dataset().title() + ")");
+        Map<String, Object> info;
+        try {
+            info = Json.parseObject(Files.readString(outDir.resolve("ia/info.json"), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String key : List.of("damping", "scale", "lambda", "depth", "depth_factor", "batch")) m.put(key, info.get("lissa_" + key));
+        return m;
     }
 
     /** {@code na --ids}: one row of attributions per layer for the last position of the given ids. */
@@ -177,21 +209,61 @@ final class AttributeCommand implements Main.Command {
         };
     }
 
-    private record InstanceOptions(ParameterSelector params, Set<InstanceAttribution.Method> methods, double damping, double scale, int depth,
-                                   int batch, int repeats, long seed) {
-        static InstanceOptions read(Args args) {
+    /**
+     * The {@code ia} options. LiSSA's settings come from {@code --lissa-preset} (the paper's row for the model family
+     * and this task kind, {@link LissaPreset#lookup}) where given, else from reveal's defaults (damping 0.01, an
+     * automatic scale, 1000 steps, batch 8); each explicit {@code --lissa-*} option overrides either. The depth is
+     * {@code --lissa-depth N} steps or {@code --lissa-depth-factor F} (the paper's), never both.
+     */
+    private record InstanceOptions(ParameterSelector params, Set<InstanceAttribution.Method> methods, LissaPreset preset, double damping, double scale,
+                                   int depth, double depthFactor, int batch, int repeats, long seed, double tolerance) {
+        static InstanceOptions read(Args args, TaskKind kind) {
             Set<InstanceAttribution.Method> methods = EnumSet.noneOf(InstanceAttribution.Method.class);
             for (String name : args.get("methods", "gs_dot,gs_cosine,influence").split(",")) {
                 methods.add(Arrays.stream(InstanceAttribution.Method.values()).filter(x -> x.fileName().equals(name.trim())).findFirst()
                         .orElseThrow(() -> new Args.UsageException("--methods: unknown method '" + name + "'; expected gs_dot, gs_cosine, influence")));
             }
-            return new InstanceOptions(selector(args.get("params", "head")), methods, args.getDouble("lissa-damping", 0.01),
-                    args.getDouble("lissa-scale", 0), args.getInt("lissa-depth", 1000), args.getInt("lissa-batch", 8), args.getInt("lissa-repeats", 1),
-                    args.getLong("seed", 42));
+            LissaPreset preset = null;
+            if (args.has("lissa-preset")) {
+                String family = args.get("lissa-preset", null);
+                try {
+                    preset = LissaPreset.lookup(LissaPreset.Family.parse(family), kind);
+                } catch (IllegalArgumentException e) {
+                    throw new Args.UsageException("--lissa-preset " + family + ": expected opt, bloom or pythia");
+                }
+                if (!preset.covers(kind)) {
+                    System.err.println("[attribute] --lissa-preset " + family + ": the paper ran " + preset.family().model() + " on no " + kind
+                            + " task; using its " + preset.dataset().title() + " row");
+                }
+            }
+            if (args.has("lissa-depth") && args.has("lissa-depth-factor")) {
+                throw new Args.UsageException("--lissa-depth N (fixed steps) and --lissa-depth-factor F (steps = ceil(N_train / batch) * F) exclude each other;"
+                        + " give one");
+            }
+            int depth = 0;
+            double depthFactor = 0;
+            if (args.has("lissa-depth")) {
+                depth = args.getInt("lissa-depth", 0);
+                if (depth < 1) throw new Args.UsageException("--lissa-depth " + depth + ": expected at least 1 step");
+            } else if (args.has("lissa-depth-factor")) {
+                depthFactor = args.getDouble("lissa-depth-factor", 0);
+                if (!(depthFactor > 0)) throw new Args.UsageException("--lissa-depth-factor " + depthFactor + ": expected a positive factor");
+            } else if (preset != null) {
+                depthFactor = preset.depthFactor();
+            } else {
+                depth = 1000;
+            }
+            String scaleOption = args.get("lissa-scale", null);
+            double scale = scaleOption == null ? (preset != null ? preset.scale() : 0) : scaleOption.equals("auto") ? 0 : args.getDouble("lissa-scale", 0);
+            double tolerance = args.getDouble("lissa-tolerance", LissaConfig.DEFAULT_TOLERANCE);
+            if (!(tolerance > 0)) throw new Args.UsageException("--lissa-tolerance " + tolerance + ": expected a positive number");
+            return new InstanceOptions(selector(args.get("params", "head")), methods, preset,
+                    args.getDouble("lissa-damping", preset != null ? preset.damping() : 0.01), scale, depth, depthFactor,
+                    args.getInt("lissa-batch", preset != null ? preset.batchSize() : 8), args.getInt("lissa-repeats", 1), args.getLong("seed", 42), tolerance);
         }
 
         AttributionRun.InstanceSettings settings() {
-            return new AttributionRun.InstanceSettings(params, methods, damping, scale, depth, batch, repeats, seed);
+            return new AttributionRun.InstanceSettings(params, methods, damping, scale, depth, depthFactor, batch, repeats, seed, tolerance);
         }
 
         private static ParameterSelector selector(String spec) {

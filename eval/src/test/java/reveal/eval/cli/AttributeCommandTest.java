@@ -2,6 +2,7 @@ package reveal.eval.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -214,6 +215,96 @@ class AttributeCommandTest {
         assertEquals(1, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("other settings"), err.toString(StandardCharsets.UTF_8));
         assertEquals(before, read(out.resolve("na/test.jsonl")), "a refused run leaves the records as they were");
+    }
+
+    @Test
+    void lissaDepthAndDepthFactorExcludeEachOtherAndAnUnknownPresetIsRefused() {
+        for (String[] bad : List.of(new String[] {"--lissa-depth", "5", "--lissa-depth-factor", "0.5"},
+                new String[] {"--lissa-preset", "opt", "--lissa-depth", "5", "--lissa-depth-factor", "0.5"})) {
+            String err = runFailing(2, args("ia", concat(bad, "--methods", "influence", "--out", dir.resolve("conflict").toString())));
+            assertEquals("reveal attribute: --lissa-depth N (fixed steps) and --lissa-depth-factor F (steps = ceil(N_train / batch) * F) exclude each other;"
+                    + " give one", err.lines().findFirst().orElseThrow());
+        }
+        String err = runFailing(2, args("ia", "--lissa-preset", "gpt2", "--out", dir.resolve("conflict").toString()));
+        assertTrue(err.startsWith("reveal attribute: --lissa-preset gpt2: expected opt, bloom or pythia"), err);
+        assertTrue(runFailing(2, args("ia", "--lissa-depth-factor", "0", "--out", dir.resolve("conflict").toString())).contains("positive factor"));
+        assertTrue(runFailing(2, args("ia", "--lissa-tolerance", "-1", "--out", dir.resolve("conflict").toString())).contains("--lissa-tolerance"));
+        assertFalse(Files.exists(dir.resolve("conflict/ia")), "nothing computed");
+    }
+
+    @Test
+    void aPresetSetsLissasSettingsAndExplicitOptionsOverrideThem() {
+        // BLOOM on a claim task: AVeriTeC's row, damping 0.05, depth factor 0.2, scale 1e5, batch 2.
+        Map<String, Object> preset = attribute(0, "ia", "--methods", "influence", "--lissa-preset", "bloom", "--out", dir.resolve("bloom").toString());
+        Map<?, ?> lissa = (Map<?, ?>) preset.get("lissa");
+        assertEquals("bloom (BLOOM-560m on AVeriTeC)", lissa.get("preset"));
+        assertEquals(0.05, ((Number) lissa.get("damping")).doubleValue(), 0);
+        assertEquals(1e5, ((Number) lissa.get("scale")).doubleValue(), 0);
+        assertEquals(0.2, ((Number) lissa.get("depth_factor")).doubleValue(), 0);
+        assertEquals(2, ((Number) lissa.get("batch")).intValue());
+        assertEquals(3, ((Number) lissa.get("depth")).intValue(), "int(ceil(32 / 2) * 0.2)");
+
+        // Overridden: damping, the depth (a fixed one replaces the preset's factor) and the scale (chosen from the data).
+        Map<String, Object> mixed = attribute(0, "ia", "--methods", "influence", "--lissa-preset", "bloom", "--lissa-damping", "0.3", "--lissa-depth", "7",
+                "--lissa-scale", "auto", "--out", dir.resolve("bloom-mixed").toString());
+        lissa = (Map<?, ?>) mixed.get("lissa");
+        assertEquals(0.3, ((Number) lissa.get("damping")).doubleValue(), 0);
+        assertEquals(7, ((Number) lissa.get("depth")).intValue());
+        assertEquals(0.0, ((Number) lissa.get("depth_factor")).doubleValue(), 0);
+        assertEquals(2, ((Number) lissa.get("batch")).intValue(), "the preset's batch stays");
+        double scale = ((Number) lissa.get("scale")).doubleValue();
+        assertTrue(scale > 0 && scale < 1e5, "an automatic scale, not the preset's: " + scale);
+        assertEquals(6, RecordLog.readAll(dir.resolve("bloom-mixed/ia/lissa_trace.jsonl")).size());
+        for (Map<String, Object> r : RecordLog.readAll(dir.resolve("bloom-mixed/ia/lissa_trace.jsonl"))) assertEquals(7L, r.get("steps"));
+    }
+
+    @Test
+    void unconvergedRecursionsAreCountedAndWarnedAbout() {
+        // Three steps at damping 0.05: |v| is still far from its fixed point in every recursion.
+        String[] early = args("ia", "--methods", "influence", "--lissa-damping", "0.05", "--lissa-depth", "3", "--out", dir.resolve("early").toString());
+        String[] captured = new String[1];
+        Map<String, Object> summary = withStderr(captured, () -> run(0, early));
+        Map<?, ?> c = (Map<?, ?>) summary.get("lissa_convergence");
+        assertEquals(6, ((Number) c.get("recursions")).intValue());
+        assertEquals(0, ((Number) c.get("converged")).intValue());
+        assertEquals(0, ((Number) c.get("diverged")).intValue());
+        assertTrue(((Number) c.get("median_relative_change")).doubleValue() > 0.01, c.toString());
+        List<String> warnings = captured[0].lines().filter(l -> l.startsWith("[attribute] warning:")).toList();
+        assertEquals(1, warnings.size(), captured[0]);
+        assertTrue(warnings.get(0).contains("6 of 6 LiSSA recursions did not converge"), warnings.get(0));
+        assertTrue(warnings.get(0).contains("--lissa-depth") && warnings.get(0).contains("--lissa-damping"), warnings.get(0));
+
+        // Full batches (deterministic) at damping 0.5: 60 steps settle every recursion, and nothing is said.
+        String[] settled = args("ia", "--methods", "influence", "--lissa-damping", "0.5", "--lissa-depth", "60", "--lissa-batch", "32", "--out",
+                dir.resolve("settled").toString());
+        summary = withStderr(captured, () -> run(0, settled));
+        c = (Map<?, ?>) summary.get("lissa_convergence");
+        assertEquals(6, ((Number) c.get("converged")).intValue(), c.toString());
+        assertTrue(((Number) c.get("max_relative_change")).doubleValue() < 0.01, c.toString());
+        assertFalse(captured[0].contains("warning"), captured[0]);
+        // Another tolerance on the same folder (it changes no result, so the folder is reused) re-judges the traces.
+        summary = run(0, concat(early, "--lissa-tolerance", "10"));
+        assertEquals(6, ((Number) ((Map<?, ?>) summary.get("lissa_convergence")).get("converged")).intValue());
+    }
+
+    /** Runs {@code body} with System.err captured into {@code captured[0]}: the warnings go there, not to Main's stream. */
+    private static <T> T withStderr(String[] captured, java.util.function.Supplier<T> body) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            return body.get();
+        } finally {
+            System.setErr(saved);
+            captured[0] = buffer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String runFailing(int expectedCode, String[] argv) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(argv, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(expectedCode, code, err.toString(StandardCharsets.UTF_8));
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------- helpers
