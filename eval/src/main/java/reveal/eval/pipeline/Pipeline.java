@@ -22,6 +22,8 @@ import reveal.attribution.bridge.Neuron;
 import reveal.attribution.bridge.NeuronAttribution;
 import reveal.attribution.bridge.Rankings;
 import reveal.attribution.instance.InstanceAttribution;
+import reveal.attribution.instance.LissaConfig;
+import reveal.attribution.instance.LissaConvergence;
 import reveal.attribution.instance.ParameterSelector;
 import reveal.attribution.neuron.IgOptions;
 import reveal.attribution.neuron.Quadrature;
@@ -87,6 +89,8 @@ public final class Pipeline {
     private TaskData data;
     private Tokenizer tokenizer;
     private AttributionRun attributions;
+    /** How LiSSA's recursions ended (checked after instance attribution). */
+    private LissaConvergence lissa;
     /** The FFN activation that neuron attribution scores and the neuron tests edit; see {@link #neuronPoint}. */
     private FfnPoint point;
 
@@ -109,6 +113,7 @@ public final class Pipeline {
         LanguageModel model = LanguageModel.load(ws.path("finetune/best"), backend);
         attributions = new AttributionRun(ws.dir(), model, data.trainIds, data.testIds, cfg.describe(), false);
         stage("instance-attribution", this::instanceAttribution);
+        checkLissa();
         stage("neuron-attribution", this::neuronAttribution);
         stage("bridges", this::bridges);
         if (data.hasGroundTruth()) stage("known-answer", this::knownAnswer);
@@ -117,7 +122,7 @@ public final class Pipeline {
         // The longest stage last: everything above is on disk (and in a partial report) if it is interrupted.
         stage("retraining", this::retraining);
         if (cfg.protocol().ldsModels() > 0) stage("lds", this::lds);
-        ws.writeJson("summary.json", new SummaryBuilder(cfg, ws, attributions, data, stages, seconds(), point).build());
+        ws.writeJson("summary.json", new SummaryBuilder(cfg, ws, attributions, data, stages, seconds(), point, lissa).build());
         // The report reads the summary as written, so it can always be re-rendered from summary.json alone.
         Map<String, Object> summary = ws.readObject("summary.json");
         Path report = ws.path("report.html");
@@ -178,9 +183,26 @@ public final class Pipeline {
 
     /** The paper's IA: gradient similarity and LiSSA influence over the classification head. */
     private void instanceAttribution() {
+        attributions.instanceAttribution(instanceSettings());
+    }
+
+    private AttributionRun.InstanceSettings instanceSettings() {
         PipelineConfig.Methods m = cfg.methods();
-        attributions.instanceAttribution(new AttributionRun.InstanceSettings(ParameterSelector.classificationHead(),
-                EnumSet.allOf(InstanceAttribution.Method.class), m.lissaDamping(), 0, m.lissaDepth(), m.lissaBatch(), 1, cfg.seed()));
+        return new AttributionRun.InstanceSettings(ParameterSelector.classificationHead(), EnumSet.allOf(InstanceAttribution.Method.class),
+                m.lissaDamping(), 0, m.lissaDepth(), 0, m.lissaBatch(), 1, cfg.seed(), LissaConfig.DEFAULT_TOLERANCE);
+    }
+
+    /**
+     * The sanity check on LiSSA: influence from recursions that did not converge is not a finding, so every verdict
+     * about the LiSSA ranking becomes inconclusive, with the reason.
+     */
+    private void checkLissa() {
+        LissaConvergence c = attributions.lissaConvergence(instanceSettings().tolerance());
+        lissa = c;
+        if (!c.allConverged()) {
+            verdicts.block("LiSSA", c.problem());
+            log("LiSSA: " + c.problem() + "; its verdicts will be inconclusive");
+        }
     }
 
     private void neuronAttribution() {
@@ -206,12 +228,12 @@ public final class Pipeline {
         log("neuron faithfulness: NA neurons against " + controls.length + " random controls");
         NeuronFaithfulness.SetResult na = nf.evaluate("NA", naSets, controls);
         sets.add(na.toJson());
-        found.addAll(verdicts.neurons("neurons.na", na));
+        found.addAll(verdicts.neurons(null, "neurons.na", na));
         IA_METHODS.forEach((name, method) -> {
             log("neuron faithfulness: IA-Neurons of " + name);
             NeuronFaithfulness.SetResult ia = nf.evaluate("IA-Neurons (" + name + ")", attributions.iaNeurons(method), controls);
             sets.add(ia.toJson());
-            found.addAll(verdicts.neurons("neurons.ia_neurons." + Verdicts.id(name), ia));
+            found.addAll(verdicts.neurons(name, "neurons.ia_neurons." + Verdicts.id(name), ia));
         });
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("random_runs", controls.length);

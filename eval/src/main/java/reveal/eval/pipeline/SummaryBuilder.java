@@ -14,6 +14,7 @@ import reveal.attribution.bridge.Neuron;
 import reveal.attribution.bridge.NeuronAttribution;
 import reveal.attribution.bridge.NeuronScore;
 import reveal.attribution.bridge.Rankings;
+import reveal.attribution.instance.LissaConvergence;
 import reveal.attribution.neuron.InstanceNeurons;
 import reveal.attribution.run.AttributionRun;
 import reveal.model.arch.FfnPoint;
@@ -34,10 +35,12 @@ final class SummaryBuilder {
     private final List<Map<String, Object>> stages;
     private final double wallSeconds;
     private final FfnPoint point;
+    private final LissaConvergence lissa;
     private final List<String> headline = new ArrayList<>(), warnings = new ArrayList<>();
 
     SummaryBuilder(PipelineConfig cfg, Workspace ws, AttributionRun attributions, TaskData data, List<Map<String, Object>> stages, double wallSeconds,
-                   FfnPoint point) {
+                   FfnPoint point, LissaConvergence lissa) {
+        this.lissa = lissa;
         this.attributions = attributions;
         this.point = point;
         this.cfg = cfg;
@@ -60,6 +63,10 @@ final class SummaryBuilder {
             warnings.add(String.format(Locale.ROOT, "The fine-tuned model is barely better than always predicting the majority class (test accuracy %.3f vs %.3f):"
                     + " the attributions below explain a model that has learned little of the task", test, majority));
         List<Object> verdicts = new ArrayList<>(), sanity = new ArrayList<>();
+        sanity.add(check("LiSSA recursions converge", lissa.allConverged(), lissa.allConverged()
+                ? String.format(Locale.ROOT, "all %d recursions converged (|v| changed by at most %.2f%% over the last 10%% of the steps)", lissa.recursions(), 100 * lissa.maxRelativeChange())
+                : lissa.problem() + "; every LiSSA verdict is inconclusive"));
+        if (!lissa.allConverged()) warnings.add(lissa.problem() + "; every LiSSA verdict is inconclusive");
         collectVerdicts(finetune, verdicts);
         if (exists("analysis/known_answer.json")) s.put("known_answer", knownAnswer(verdicts));
         if (exists("faithfulness/neurons.json")) s.put("neuron_faithfulness", neuronFaithfulness(verdicts));
@@ -129,12 +136,12 @@ final class SummaryBuilder {
         settings.put("NA neurons per test instance in the neuron tests", "top " + m.naNeurons());
         settings.put("IA-Neurons", "top neuron of each of the top " + m.iaNeuronsK() + " training instances");
         settings.put("top-k of the overlap and unique-instance counts", String.valueOf(m.topK()));
-        String lissa = "damping " + m.lissaDamping() + ", depth " + m.lissaDepth() + ", " + m.lissaBatch() + " instances per Hessian-vector product";
+        String lissaSettings = "damping " + m.lissaDamping() + ", depth " + m.lissaDepth() + ", " + m.lissaBatch() + " instances per Hessian-vector product";
         if (exists("ia/info.json")) {
             Map<String, Object> ia = ws.readObject("ia/info.json");
-            lissa += String.format(Locale.ROOT, ", scale %.4g (from the data), so lambda = damping x scale = %.4g", num(ia.get("lissa_scale")), num(ia.get("lissa_lambda")));
+            lissaSettings += String.format(Locale.ROOT, ", scale %.4g (from the data), so lambda = damping x scale = %.4g", num(ia.get("lissa_scale")), num(ia.get("lissa_lambda")));
         }
-        settings.put("LiSSA (classification head only)", lissa);
+        settings.put("LiSSA (classification head only)", lissaSettings + "; " + lissa.converged() + " of " + lissa.recursions() + " recursions converged");
         settings.put("seed", String.valueOf(cfg.seed()));
         r.put("settings", settings);
         return r;

@@ -30,10 +30,22 @@ final class Verdicts {
     static final double LDS_MARGIN = 0.05;
 
     private final TestSettings settings;
+    /** Method ids whose evidence failed a sanity check, with the reason: their verdicts are all inconclusive. */
+    private final Map<String, String> blocked = new java.util.HashMap<>();
 
     Verdicts(double level, long seed) {
         TestSettings d = TestSettings.defaults();
         this.settings = new TestSettings(level, d.resamples(), d.permutations(), seed);
+    }
+
+    /** Every later verdict about {@code method} is inconclusive for {@code reason} (e.g. LiSSA did not converge). */
+    void block(String method, String reason) {
+        blocked.put(id(method), reason);
+    }
+
+    private Verdict checked(String method, Verdict v) {
+        String reason = blocked.get(id(method));
+        return reason == null ? v : inconclusive(v, reason);
     }
 
     /** Method names as the report shows them, to the ids the verdicts use. */
@@ -49,14 +61,17 @@ final class Verdicts {
     List<Verdict> retrieval(String method, KnownAnswerScores.Score score, KnownAnswerScores.Score random) {
         String m = id(method);
         return List.of(
-                Comparisons.greater("retrieval." + m + ".mrr_vs_random", method + " ranks a training claim about the test claim's fact higher than a random ranking (reciprocal rank)",
-                        new double[][] {score.reciprocalRank()}, new double[][] {random.reciprocalRank()}, RETRIEVAL_MARGIN, settings),
-                Comparisons.greater("retrieval." + m + ".precision_vs_random", method + " puts more training claims about the test claim's fact in its top k than a random ranking (precision@k)",
-                        new double[][] {score.precision()}, new double[][] {random.precision()}, RETRIEVAL_MARGIN, settings));
+                checked(method, Comparisons.greater("retrieval." + m + ".mrr_vs_random", method + " ranks a training claim about the test claim's fact higher than a random ranking (reciprocal rank)",
+                        new double[][] {score.reciprocalRank()}, new double[][] {random.reciprocalRank()}, RETRIEVAL_MARGIN, settings)),
+                checked(method, Comparisons.greater("retrieval." + m + ".precision_vs_random", method + " puts more training claims about the test claim's fact in its top k than a random ranking (precision@k)",
+                        new double[][] {score.precision()}, new double[][] {random.precision()}, RETRIEVAL_MARGIN, settings)));
     }
 
-    /** @param idPrefix e.g. {@code neurons.na} or {@code neurons.ia_neurons.gs_dot} */
-    List<Verdict> neurons(String idPrefix, NeuronFaithfulness.SetResult set) {
+    /**
+     * @param method   the ranking the set comes from (IA-Neurons), or null for NA's own neurons
+     * @param idPrefix e.g. {@code neurons.na} or {@code neurons.ia_neurons.gs_dot}
+     */
+    List<Verdict> neurons(String method, String idPrefix, NeuronFaithfulness.SetResult set) {
         List<Verdict> out = new ArrayList<>();
         for (NeuronFaithfulness.ModeResult mode : set.modes()) {
             String what = switch (mode.mode()) {
@@ -64,7 +79,8 @@ final class Verdicts {
                 case ENHANCE -> "Doubling the " + set.name() + " neurons raises the predicted class's probability more than doubling random neurons";
                 case SUFFICIENCY -> "Keeping only the " + set.name() + " neurons preserves the predicted class's probability better than keeping only random neurons";
             };
-            out.add(Comparisons.greater(idPrefix + "." + mode.mode().label() + "_vs_random", what, mode.signedReal(), mode.signedControls(), PROBABILITY_MARGIN, settings));
+            Verdict v = Comparisons.greater(idPrefix + "." + mode.mode().label() + "_vs_random", what, mode.signedReal(), mode.signedControls(), PROBABILITY_MARGIN, settings);
+            out.add(method == null ? v : checked(method, v));
         }
         return out;
     }
@@ -83,19 +99,19 @@ final class Verdicts {
             for (String name : rankings) {
                 String m = "retraining." + id(name) + ".";
                 Retraining.Cell most = r.cell(name, Retraining.Arm.MOST, f), least = r.cell(name, Retraining.Arm.LEAST, f);
-                out.add(gated(r.gate(), Comparisons.greater(m + "most_vs_random." + pct, "Retraining on " + name + "'s most influential " + pct
+                out.add(gated(r.gate(), name, Comparisons.greater(m + "most_vs_random." + pct, "Retraining on " + name + "'s most influential " + pct
                         + "% gives higher test accuracy than retraining on a random " + pct + "%", most.correct(), random.correct(), ACCURACY_MARGIN, settings)));
-                out.add(gated(r.gate(), Comparisons.greater(m + "most_vs_least." + pct, "Retraining on " + name + "'s most influential " + pct
+                out.add(gated(r.gate(), name, Comparisons.greater(m + "most_vs_least." + pct, "Retraining on " + name + "'s most influential " + pct
                         + "% gives higher test accuracy than on its least influential " + pct + "%", most.correct(), least.correct(), ACCURACY_MARGIN, settings)));
-                out.add(gated(r.gate(), Comparisons.greater(m + "random_vs_least." + pct, "Retraining on a random " + pct + "% gives higher test accuracy than on "
+                out.add(gated(r.gate(), name, Comparisons.greater(m + "random_vs_least." + pct, "Retraining on a random " + pct + "% gives higher test accuracy than on "
                         + name + "'s least influential " + pct + "%", random.correct(), least.correct(), ACCURACY_MARGIN, settings)));
             }
         }
         return out;
     }
 
-    private static Verdict gated(Retraining.Gate gate, Verdict v) {
-        return gate.passed() ? v : inconclusive(v, gate.reason());
+    private Verdict gated(Retraining.Gate gate, String method, Verdict v) {
+        return gate.passed() ? checked(method, v) : inconclusive(v, gate.reason());
     }
 
     /** The LDS of one method above zero; inconclusive when {@code blocked} names a failed sanity check. */
@@ -105,7 +121,7 @@ final class Verdicts {
             return new Verdict(id, claim, Outcome.INCONCLUSIVE, Double.isNaN(r.mean()) ? 0 : r.mean(), null, Double.NaN, r.perTest().length, 1,
                     r.leftOut().length + " test instances have constant margins or predictions over the subset models, too few are left");
         Verdict v = Comparisons.positive(id, claim, new double[][] {r.perTest()}, LDS_MARGIN, settings);
-        return blocked == null ? v : inconclusive(v, blocked);
+        return blocked == null ? checked(method, v) : inconclusive(v, blocked);
     }
 
     /** The same evidence, declared inconclusive because a sanity check failed (the reason says which). */
