@@ -89,6 +89,24 @@ final class Args {
         }
     }
 
+    double[] getDoubles(String name) {
+        String v = require(name);
+        try {
+            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToDouble(Double::parseDouble).toArray();
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " expects comma-separated numbers, got '" + v + "'");
+        }
+    }
+
+    long[] getLongs(String name) {
+        String v = require(name);
+        try {
+            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " expects comma-separated integers, got '" + v + "'");
+        }
+    }
+
     /** Fails on options no command read: a typo should not be silently ignored. */
     void rejectUnknown() {
         for (String k : options.keySet()) if (!used.contains(k)) throw new UsageException("unknown option --" + k);

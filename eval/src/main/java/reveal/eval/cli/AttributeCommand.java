@@ -21,6 +21,7 @@ import reveal.attribution.instance.InstanceAttribution;
 import reveal.attribution.instance.LissaConfig;
 import reveal.attribution.instance.LissaConvergence;
 import reveal.attribution.instance.LissaPreset;
+import reveal.eval.pipeline.PipelineConfig;
 import reveal.attribution.instance.ParameterSelector;
 import reveal.attribution.neuron.IgOptions;
 import reveal.attribution.neuron.NeuronAttributor;
@@ -223,43 +224,10 @@ final class AttributeCommand implements Main.Command {
                 methods.add(Arrays.stream(InstanceAttribution.Method.values()).filter(x -> x.fileName().equals(name.trim())).findFirst()
                         .orElseThrow(() -> new Args.UsageException("--methods: unknown method '" + name + "'; expected gs_dot, gs_cosine, influence")));
             }
-            LissaPreset preset = null;
-            if (args.has("lissa-preset")) {
-                String family = args.get("lissa-preset", null);
-                try {
-                    preset = LissaPreset.lookup(LissaPreset.Family.parse(family), kind);
-                } catch (IllegalArgumentException e) {
-                    throw new Args.UsageException("--lissa-preset " + family + ": expected opt, bloom or pythia");
-                }
-                if (!preset.covers(kind)) {
-                    System.err.println("[attribute] --lissa-preset " + family + ": the paper ran " + preset.family().model() + " on no " + kind
-                            + " task; using its " + preset.dataset().title() + " row");
-                }
-            }
-            if (args.has("lissa-depth") && args.has("lissa-depth-factor")) {
-                throw new Args.UsageException("--lissa-depth N (fixed steps) and --lissa-depth-factor F (steps = ceil(N_train / batch) * F) exclude each other;"
-                        + " give one");
-            }
-            int depth = 0;
-            double depthFactor = 0;
-            if (args.has("lissa-depth")) {
-                depth = args.getInt("lissa-depth", 0);
-                if (depth < 1) throw new Args.UsageException("--lissa-depth " + depth + ": expected at least 1 step");
-            } else if (args.has("lissa-depth-factor")) {
-                depthFactor = args.getDouble("lissa-depth-factor", 0);
-                if (!(depthFactor > 0)) throw new Args.UsageException("--lissa-depth-factor " + depthFactor + ": expected a positive factor");
-            } else if (preset != null) {
-                depthFactor = preset.depthFactor();
-            } else {
-                depth = 1000;
-            }
-            String scaleOption = args.get("lissa-scale", null);
-            double scale = scaleOption == null ? (preset != null ? preset.scale() : 0) : scaleOption.equals("auto") ? 0 : args.getDouble("lissa-scale", 0);
-            double tolerance = args.getDouble("lissa-tolerance", LissaConfig.DEFAULT_TOLERANCE);
-            if (!(tolerance > 0)) throw new Args.UsageException("--lissa-tolerance " + tolerance + ": expected a positive number");
-            return new InstanceOptions(selector(args.get("params", "head")), methods, preset,
-                    args.getDouble("lissa-damping", preset != null ? preset.damping() : 0.01), scale, depth, depthFactor,
-                    args.getInt("lissa-batch", preset != null ? preset.batchSize() : 8), args.getInt("lissa-repeats", 1), args.getLong("seed", 42), tolerance);
+            LissaOptions lissa = LissaOptions.read(args, kind, LissaOptions.attributeDefaults(), "attribute");
+            PipelineConfig.Lissa l = lissa.settings();
+            return new InstanceOptions(selector(args.get("params", "head")), methods, lissa.preset(), l.damping(), l.scale(), l.depth(), l.depthFactor(),
+                    l.batchSize(), args.getInt("lissa-repeats", 1), args.getLong("seed", 42), l.tolerance());
         }
 
         AttributionRun.InstanceSettings settings() {

@@ -22,7 +22,6 @@ import reveal.attribution.bridge.Neuron;
 import reveal.attribution.bridge.NeuronAttribution;
 import reveal.attribution.bridge.Rankings;
 import reveal.attribution.instance.InstanceAttribution;
-import reveal.attribution.instance.LissaConfig;
 import reveal.attribution.instance.LissaConvergence;
 import reveal.attribution.instance.ParameterSelector;
 import reveal.attribution.neuron.IgOptions;
@@ -187,9 +186,9 @@ public final class Pipeline {
     }
 
     private AttributionRun.InstanceSettings instanceSettings() {
-        PipelineConfig.Methods m = cfg.methods();
+        PipelineConfig.Lissa l = cfg.methods().lissa();
         return new AttributionRun.InstanceSettings(ParameterSelector.classificationHead(), EnumSet.allOf(InstanceAttribution.Method.class),
-                m.lissaDamping(), 0, m.lissaDepth(), 0, m.lissaBatch(), 1, cfg.seed(), LissaConfig.DEFAULT_TOLERANCE);
+                l.damping(), l.scale(), l.depth(), l.depthFactor(), l.batchSize(), 1, cfg.seed(), l.tolerance());
     }
 
     /**

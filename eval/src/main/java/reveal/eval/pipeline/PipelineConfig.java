@@ -152,14 +152,37 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
      * @param naNeurons    neurons per test instance in the NA faithfulness test (the paper: the top 100)
      * @param iaNeuronsK   IA-Neurons take the top neuron of each of the top K training instances (the paper: 100)
      * @param topK         instances per test in the overlap and unique-instance counts (the paper: 10)
-     * @param lissaDamping LiSSA damping (its scale is set from the data so the recursion converges)
-     * @param lissaDepth   LiSSA recursion steps per test instance
-     * @param lissaBatch   training instances per Hessian-vector product
+     * @param lissa        LiSSA's settings
      */
-    public record Methods(int igSteps, double naThreshold, int naNeurons, int iaNeuronsK, int topK, double lissaDamping,
-                          int lissaDepth, int lissaBatch) {
+    public record Methods(int igSteps, double naThreshold, int naNeurons, int iaNeuronsK, int topK, Lissa lissa) {
         public static Methods paper() {
-            return new Methods(20, 0.1, 100, 100, 10, 0.01, 1000, 8);
+            return new Methods(20, 0.1, 100, 100, 10, Lissa.steps(0.01, 1000, 8));
+        }
+    }
+
+    /**
+     * LiSSA over the classification head (docs/method.md, "Instance attribution").
+     *
+     * @param damping     d in {@code v <- g + (1 - d) v - H v / scale}
+     * @param scale       the Hessian scale, or 0 to set it from the data (above the head-only Hessian's largest eigenvalue)
+     * @param depth       recursion steps per test instance, or 0 to use {@code depthFactor}
+     * @param depthFactor the paper's depth: {@code ceil(N_train / batchSize) * depthFactor} steps (when depth is 0)
+     * @param batchSize   training instances per Hessian-vector product
+     * @param tolerance   a recursion converged when |v| changed by less than this over its last 10% of steps
+     */
+    public record Lissa(double damping, double scale, int depth, double depthFactor, int batchSize, double tolerance) {
+        public Lissa {
+            if ((depth > 0) == (depthFactor > 0)) throw new IllegalArgumentException("LiSSA: give a depth or a depth factor, not " + depth + " and " + depthFactor);
+        }
+
+        /** A fixed number of steps, an automatic scale and the default tolerance. */
+        public static Lissa steps(double damping, int depth, int batchSize) {
+            return new Lissa(damping, 0, depth, 0, batchSize, reveal.attribution.instance.LissaConfig.DEFAULT_TOLERANCE);
+        }
+
+        String describe() {
+            return "damping " + damping + ", " + (depth > 0 ? depth + " steps" : "depth factor " + depthFactor) + ", " + batchSize
+                    + " instances per Hessian-vector product, " + (scale == 0 ? "scale from the data" : "scale " + scale) + ", convergence tolerance " + tolerance;
         }
     }
 
@@ -171,7 +194,7 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
         return new PipelineConfig(out, null, null, Task.knownAnswer(new KnownAnswerTask.Sizes(40, 2, 60, 100), 42), 64,
                 Training.epochs(1e-3, 30, 16), new Training(1e-3, 30, 16, 200),
                 new Protocol(new double[] {0.1, 0.5}, new long[] {42, 60, 73}, 32, 0.5, 10, 0.95),
-                new Methods(20, 0.1, 20, 20, 10, 0.01, 500, 32), 3, Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
+                new Methods(20, 0.1, 20, 20, 10, Lissa.steps(0.01, 500, 32)), 3, Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
     }
 
     /** A user's model folder and task files with the paper's method settings and moderate training settings. */
@@ -240,9 +263,7 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
         m.put("na_neurons", methods.naNeurons());
         m.put("ia_neurons_k", methods.iaNeuronsK());
         m.put("top_k", methods.topK());
-        m.put("lissa_damping", methods.lissaDamping());
-        m.put("lissa_depth", methods.lissaDepth());
-        m.put("lissa_batch", methods.lissaBatch());
+        m.put("lissa", methods.lissa().describe());
         m.put("seed", seed);
         return m;
     }

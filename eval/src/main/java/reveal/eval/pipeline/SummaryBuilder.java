@@ -136,7 +136,7 @@ final class SummaryBuilder {
         settings.put("NA neurons per test instance in the neuron tests", "top " + m.naNeurons());
         settings.put("IA-Neurons", "top neuron of each of the top " + m.iaNeuronsK() + " training instances");
         settings.put("top-k of the overlap and unique-instance counts", String.valueOf(m.topK()));
-        String lissaSettings = "damping " + m.lissaDamping() + ", depth " + m.lissaDepth() + ", " + m.lissaBatch() + " instances per Hessian-vector product";
+        String lissaSettings = m.lissa().describe();
         if (exists("ia/info.json")) {
             Map<String, Object> ia = ws.readObject("ia/info.json");
             lissaSettings += String.format(Locale.ROOT, ", scale %.4g (from the data), so lambda = damping x scale = %.4g", num(ia.get("lissa_scale")), num(ia.get("lissa_lambda")));

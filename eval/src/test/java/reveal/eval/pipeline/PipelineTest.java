@@ -23,7 +23,7 @@ class PipelineTest {
                 .withFinetune(PipelineConfig.Training.epochs(3e-3, 1, 8))
                 .withRetrain(new PipelineConfig.Training(3e-3, 1, 8, 4))
                 .withProtocol(new PipelineConfig.Protocol(new double[] {0.5}, new long[] {1, 2}, 3, 0.5, 2, 0.95))
-                .withMethods(new PipelineConfig.Methods(2, 0.1, 10, 5, 5, 0.01, 10, 4))
+                .withMethods(new PipelineConfig.Methods(2, 0.1, 10, 5, 5, PipelineConfig.Lissa.steps(0.01, 10, 4)))
                 .withThreads(2);
     }
 
