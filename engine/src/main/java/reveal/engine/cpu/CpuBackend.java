@@ -465,24 +465,73 @@ public final class CpuBackend implements Backend {
         return new Buffer(out);
     }
 
-    /** Sum with four vector accumulators, whose lanes are then added in a fixed order (see "elementwise"). */
+    /**
+     * Logical partial sums of a row: element i goes to partial i mod 32, up to the last whole group of 32. They
+     * are two 512-bit, four 256-bit or eight 128-bit vectors (several chains in flight at every width), so the
+     * grouping, and with it the rounding, is the same on every machine.
+     */
+    private static final int SUM_PARTIALS = 32;
+
+    /**
+     * Sum of a row: the {@value #SUM_PARTIALS} partials, then partial q and q + 16 added lanewise, those 16 added
+     * lane by lane in order (see "elementwise"), then the remaining elements in order. Each branch computes exactly
+     * that with this machine's vectors; C2 keeps only the one for its width.
+     */
     private static float sumRow(float[] s, int off, int n) {
-        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-        int i = 0;
-        for (; i + 4 * L <= n; i += 4 * L) {
-            a0 = a0.add(FloatVector.fromArray(S, s, off + i));
-            a1 = a1.add(FloatVector.fromArray(S, s, off + i + L));
-            a2 = a2.add(FloatVector.fromArray(S, s, off + i + 2 * L));
-            a3 = a3.add(FloatVector.fromArray(S, s, off + i + 3 * L));
-        }
-        FloatVector acc = a0.add(a1).add(a2.add(a3));
-        for (; i + L <= n; i += L) acc = acc.add(FloatVector.fromArray(S, s, off + i));
+        int i = 0, bound = n - n % SUM_PARTIALS;
         float r = 0f;
-        for (int lane = 0; lane < L; lane++) r += acc.lane(lane);
+        if (bound > 0) {
+            if (L >= 16) {
+                VectorSpecies<Float> v = FloatVector.SPECIES_512;
+                FloatVector a0 = FloatVector.zero(v), a1 = FloatVector.zero(v);
+                for (; i < bound; i += 32) {
+                    a0 = a0.add(FloatVector.fromArray(v, s, off + i));
+                    a1 = a1.add(FloatVector.fromArray(v, s, off + i + 16));
+                }
+                FloatVector q = a0.add(a1);
+                for (int lane = 0; lane < 16; lane++) r += q.lane(lane);
+            } else if (L == 8) {
+                VectorSpecies<Float> v = FloatVector.SPECIES_256;
+                FloatVector a0 = FloatVector.zero(v), a1 = FloatVector.zero(v), a2 = FloatVector.zero(v), a3 = FloatVector.zero(v);
+                for (; i < bound; i += 32) {
+                    a0 = a0.add(FloatVector.fromArray(v, s, off + i));
+                    a1 = a1.add(FloatVector.fromArray(v, s, off + i + 8));
+                    a2 = a2.add(FloatVector.fromArray(v, s, off + i + 16));
+                    a3 = a3.add(FloatVector.fromArray(v, s, off + i + 24));
+                }
+                FloatVector q0 = a0.add(a2), q1 = a1.add(a3);
+                for (int lane = 0; lane < 8; lane++) r += q0.lane(lane);
+                for (int lane = 0; lane < 8; lane++) r += q1.lane(lane);
+            } else if (L == 4) {
+                VectorSpecies<Float> v = FloatVector.SPECIES_128;
+                FloatVector a0 = FloatVector.zero(v), a1 = FloatVector.zero(v), a2 = FloatVector.zero(v), a3 = FloatVector.zero(v);
+                FloatVector a4 = FloatVector.zero(v), a5 = FloatVector.zero(v), a6 = FloatVector.zero(v), a7 = FloatVector.zero(v);
+                for (; i < bound; i += 32) {
+                    a0 = a0.add(FloatVector.fromArray(v, s, off + i));
+                    a1 = a1.add(FloatVector.fromArray(v, s, off + i + 4));
+                    a2 = a2.add(FloatVector.fromArray(v, s, off + i + 8));
+                    a3 = a3.add(FloatVector.fromArray(v, s, off + i + 12));
+                    a4 = a4.add(FloatVector.fromArray(v, s, off + i + 16));
+                    a5 = a5.add(FloatVector.fromArray(v, s, off + i + 20));
+                    a6 = a6.add(FloatVector.fromArray(v, s, off + i + 24));
+                    a7 = a7.add(FloatVector.fromArray(v, s, off + i + 28));
+                }
+                FloatVector q0 = a0.add(a4), q1 = a1.add(a5), q2 = a2.add(a6), q3 = a3.add(a7);
+                for (int lane = 0; lane < 4; lane++) r += q0.lane(lane);
+                for (int lane = 0; lane < 4; lane++) r += q1.lane(lane);
+                for (int lane = 0; lane < 4; lane++) r += q2.lane(lane);
+                for (int lane = 0; lane < 4; lane++) r += q3.lane(lane);
+            } else {
+                float[] partial = new float[SUM_PARTIALS];
+                for (; i < bound; i += SUM_PARTIALS) for (int q = 0; q < SUM_PARTIALS; q++) partial[q] += s[off + i + q];
+                for (int q = 0; q < 16; q++) r += partial[q] + partial[q + 16];
+            }
+        }
         for (; i < n; i++) r += s[off + i];
         return r;
     }
 
+    /** Maximum of a row; max is exact and, NaN and signed zeros included, independent of order, so of width. */
     private static float maxRow(float[] s, int off, int n) {
         FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;

@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * panels (zero-padded at the edges), and an MR x NR register-blocked microkernel accumulates outer products
  * with FMA. For each KC x NC block of B, the threads first pack its panels together, then share out chunks of C
  * rows (and, when rows are few, column groups), each packing its own A block. Every C element is summed over k
- * in the same order whichever thread computes it and however C is chunked, so results do not depend on threads.
+ * in the same order whichever thread computes it and however C is chunked, and the depth blocks do not depend on
+ * the vector width, so results depend on neither threads nor the machine.
  */
 final class SgemmBlocked {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -22,10 +23,13 @@ final class SgemmBlocked {
   /** Microtile columns: two vectors. */
   static final int NR = 2 * VL;
   /**
-   * Depth of one packed block, sized so that a KC x NR panel of B is 32 KiB (KC = 512 with AVX2). On Zen 3 this
-   * measured ~5-15% faster than KC = 256 at n = 512..2048: half as many passes over C, whose tiles miss cache.
+   * Depth of one packed block. Each C element is summed over k one block at a time, so KC fixes the rounding
+   * and must not follow the vector width: a width-derived KC (8192 / NR, 512 with AVX2, 256 with AVX-512) gave
+   * different bits on different machines. 512 is the old AVX2 value (a 32 KiB B panel there; on Zen 3 ~5-15%
+   * faster than 256 at n = 512..2048: half as many passes over C, whose tiles miss cache); with AVX-512 (a
+   * 64 KiB panel) it measured ~15% faster than the old 256 at n = 1024, in thread CPU time on a loaded machine.
    */
-  static final int KC = 8192 / NR;
+  static final int KC = 512;
   /** Rows of the packed A block: MC x KC floats (240 KiB) stay in a 512 KiB L2. */
   static final int MC = 61440 / KC / MR * MR;
   /**

@@ -5,13 +5,21 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SGEMM straight from the caller's arrays, for products too small or too thin (m == 1 or n == 1) to repay
- * packing. When op(B)'s rows are contiguous and the block is at least a vector wide, each C row gets one axpy
- * per p; otherwise each C element is a dot product, vectorised when op(A)'s row and op(B)'s column are
- * contiguous.
+ * packing. When op(B)'s rows are contiguous and C has at least {@value #AXPY_MIN_COLUMNS} columns, each C row
+ * gets one axpy per p; otherwise each C element is a dot product, vectorised when op(A)'s row and op(B)'s column
+ * are contiguous. Neither the choice nor the order of any sum depends on the vector width or on how C is split
+ * over threads, so results are the same on every machine.
  */
 final class SgemmDirect {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int VL = SPECIES.length();
+  /** Fewer columns than this take dot products: the choice is the whole problem's, never a chunk's or a width's. */
+  static final int AXPY_MIN_COLUMNS = 16;
+  /**
+   * Partial sums of a dot product: element p goes to partial p mod 16 (up to the last whole group of 16), held as
+   * one 512-bit, two 256-bit or four 128-bit vectors, so that the grouping is the same at every width.
+   */
+  static final int DOT_PARTIALS = 16;
 
   private SgemmDirect() {}
 
@@ -38,7 +46,7 @@ final class SgemmDirect {
 
   /** C[i0..i1, j0..j1] on the calling thread. */
   private static void multiplyBlock(Sgemm.Problem g, int i0, int i1, int j0, int j1) {
-    boolean axpyRows = !g.transB() && j1 - j0 >= VL;
+    boolean axpyRows = !g.transB() && g.n() >= AXPY_MIN_COLUMNS;
     int aStride = g.transA() ? g.lda() : 1;
     int bStride = g.transB() ? 1 : g.ldb();
     for (int i = i0; i < i1; i++) {
@@ -74,18 +82,70 @@ final class SgemmDirect {
     }
   }
 
-  /** Sum over p < n of x[xOff + p * xStride] * y[yOff + p * yStride]. */
+  /**
+   * Sum over p < n of x[xOff + p * xStride] * y[yOff + p * yStride]. With unit strides: {@value #DOT_PARTIALS}
+   * fma chains over the whole groups of 16, added in index order, then the rest one by one; the vector shapes
+   * below all compute exactly that, and C2 keeps only the branch for this machine's width.
+   */
   private static float dot(float[] x, int xOff, int xStride, float[] y, int yOff, int yStride, int n) {
     int p = 0;
     float sum = 0f;
-    if (xStride == 1 && yStride == 1) {
-      FloatVector acc = FloatVector.zero(SPECIES);
-      for (int bound = SPECIES.loopBound(n); p < bound; p += VL) {
-        acc = FloatVector.fromArray(SPECIES, x, xOff + p).fma(FloatVector.fromArray(SPECIES, y, yOff + p), acc);
-      }
+    if (xStride == 1 && yStride == 1 && n >= DOT_PARTIALS) {
+      int bound = n - n % DOT_PARTIALS;
       // Lane by lane in order: reduceLanes(ADD) may reassociate differently once the JIT compiles it.
-      for (int lane = 0; lane < VL; lane++) {
-        sum += acc.lane(lane);
+      if (VL >= 16) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_512;
+        FloatVector a0 = FloatVector.zero(s);
+        for (; p < bound; p += 16) {
+          a0 = FloatVector.fromArray(s, x, xOff + p).fma(FloatVector.fromArray(s, y, yOff + p), a0);
+        }
+        for (int lane = 0; lane < 16; lane++) {
+          sum += a0.lane(lane);
+        }
+      } else if (VL == 8) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_256;
+        FloatVector a0 = FloatVector.zero(s), a1 = FloatVector.zero(s);
+        for (; p < bound; p += 16) {
+          a0 = FloatVector.fromArray(s, x, xOff + p).fma(FloatVector.fromArray(s, y, yOff + p), a0);
+          a1 = FloatVector.fromArray(s, x, xOff + p + 8).fma(FloatVector.fromArray(s, y, yOff + p + 8), a1);
+        }
+        for (int lane = 0; lane < 8; lane++) {
+          sum += a0.lane(lane);
+        }
+        for (int lane = 0; lane < 8; lane++) {
+          sum += a1.lane(lane);
+        }
+      } else if (VL == 4) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_128;
+        FloatVector a0 = FloatVector.zero(s), a1 = FloatVector.zero(s), a2 = FloatVector.zero(s), a3 = FloatVector.zero(s);
+        for (; p < bound; p += 16) {
+          a0 = FloatVector.fromArray(s, x, xOff + p).fma(FloatVector.fromArray(s, y, yOff + p), a0);
+          a1 = FloatVector.fromArray(s, x, xOff + p + 4).fma(FloatVector.fromArray(s, y, yOff + p + 4), a1);
+          a2 = FloatVector.fromArray(s, x, xOff + p + 8).fma(FloatVector.fromArray(s, y, yOff + p + 8), a2);
+          a3 = FloatVector.fromArray(s, x, xOff + p + 12).fma(FloatVector.fromArray(s, y, yOff + p + 12), a3);
+        }
+        for (int lane = 0; lane < 4; lane++) {
+          sum += a0.lane(lane);
+        }
+        for (int lane = 0; lane < 4; lane++) {
+          sum += a1.lane(lane);
+        }
+        for (int lane = 0; lane < 4; lane++) {
+          sum += a2.lane(lane);
+        }
+        for (int lane = 0; lane < 4; lane++) {
+          sum += a3.lane(lane);
+        }
+      } else {
+        float[] partial = new float[DOT_PARTIALS];
+        for (; p < bound; p += DOT_PARTIALS) {
+          for (int q = 0; q < DOT_PARTIALS; q++) {
+            partial[q] = Math.fma(x[xOff + p + q], y[yOff + p + q], partial[q]);
+          }
+        }
+        for (float v : partial) {
+          sum += v;
+        }
       }
     }
     for (; p < n; p++) {

@@ -120,13 +120,14 @@ class SgemmTest {
 
   /**
    * Shapes that hit the direct path (tiny; m == 1 and n == 1, small and large enough to split over threads; n
-   * narrower than a vector), ragged microtiles in both directions, several depth blocks (k > KC), several row
-   * blocks (m > MC) and several column blocks (n > NC).
+   * narrower than a vector; one row of 20 columns deep enough for two threads, whose last 16-column chunk is
+   * narrower than the axpy threshold), ragged microtiles in both directions, several depth blocks (k > KC),
+   * several row blocks (m > MC) and several column blocks (n > NC).
    */
   static Stream<Arguments> shapes() {
     int[][] shapes = {
         {1, 1, 1}, {7, 7, 7}, {1, 300, 70}, {300, 1, 70}, {1, 3001, 200}, {2001, 1, 300}, {3, 5, 700},
-        {33, 33, 33}, {10, 32, 128}, {7, 17, 255}, {255, 33, 7}, {37, 41, 1023}, {1023, 17, 33}, {5, 1023, 64}, {250, 300, 260}, {13, 4200, 9},
+        {33, 33, 33}, {10, 32, 128}, {7, 17, 255}, {255, 33, 7}, {37, 41, 1023}, {1023, 17, 33}, {5, 1023, 64}, {250, 300, 260}, {13, 4200, 9}, {1, 20, 30000},
     };
     List<Arguments> cases = new ArrayList<>();
     for (int[] s : shapes) {
