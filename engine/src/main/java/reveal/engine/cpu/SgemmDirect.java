@@ -5,16 +5,21 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SGEMM straight from the caller's arrays, for products too small or too thin (m == 1 or n == 1) to repay
- * packing. When op(B)'s rows are contiguous and C has at least {@value #AXPY_MIN_COLUMNS} columns, each C row
- * gets one axpy per p; otherwise each C element is a dot product, vectorised when op(A)'s row and op(B)'s column
- * are contiguous. Neither the choice nor the order of any sum depends on the vector width or on how C is split
- * over threads, so results are the same on every machine.
+ * packing. Each C row gets one axpy per p (every element an fma chain over p, in order; the lanes of a vector are
+ * independent elements, so the width cannot change a sum). When op(B) is B transposed, its rows are first copied
+ * out as contiguous rows, unless k is long enough ({@value #DOT_MIN_DEPTH}) or C a single row, where each element
+ * is a vectorised dot product instead. The tiny products of attention heads (head width 8, a few dozen tokens) are
+ * the case this is for: as dot products they are short latency-bound chains, as axpys independent lanes. Neither
+ * the choice nor the order of any sum depends on the vector width or on how C is split over threads, so results
+ * are the same on every machine.
  */
 final class SgemmDirect {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int VL = SPECIES.length();
-  /** Fewer columns than this take dot products: the choice is the whole problem's, never a chunk's or a width's. */
-  static final int AXPY_MIN_COLUMNS = 16;
+  /** A C with fewer columns than this and at least this many rows is computed transposed. */
+  static final int NARROW = 16;
+  /** With op(B) transposed, products this deep take dot products: the choice is the whole problem's, never a chunk's or a width's. */
+  static final int DOT_MIN_DEPTH = 64;
   /**
    * Partial sums of a dot product: element p goes to partial p mod 16 (up to the last whole group of 16), held as
    * one 512-bit, two 256-bit or four 128-bit vectors, so that the grouping is the same at every width.
@@ -28,6 +33,10 @@ final class SgemmDirect {
    * the same way whichever chunk holds it, the result does not depend on the thread count.
    */
   static void multiply(Sgemm.Problem g, int threads) {
+    if (g.n() < NARROW && g.m() >= NARROW) {
+      multiplyTransposed(g, threads);
+      return;
+    }
     boolean byRows = g.m() >= g.n();
     // Column chunks are whole 64-byte lines of C, so that threads never write the same cache line.
     int unit = byRows ? 1 : 16;
@@ -44,17 +53,57 @@ final class SgemmDirect {
     });
   }
 
+  /**
+   * C = op(A) op(B) for a C narrower than a vector but tall (attention's probabilities times values: 8 columns),
+   * computed as C^T = op(B)^T op(A)^T so that the axpys run along C's long side, then transposed back. Every
+   * element is still one fma chain over p in order, and the choice depends only on the shape.
+   */
+  private static void multiplyTransposed(Sgemm.Problem g, int threads) {
+    int m = g.m(), n = g.n();
+    float[] ct = new float[n * m];
+    for (int i = 0; i < m; i++) {
+      int row = g.cOff() + i * g.ldc();
+      for (int j = 0; j < n; j++) {
+        ct[j * m + i] = g.beta() == 0f ? 0f : g.beta() * g.c()[row + j];
+      }
+    }
+    multiply(new Sgemm.Problem(!g.transB(), !g.transA(), n, m, g.k(), g.alpha(), g.b(), g.bOff(), g.ldb(), g.a(), g.aOff(), g.lda(),
+        1f, ct, 0, m), threads);
+    for (int i = 0; i < m; i++) {
+      int row = g.cOff() + i * g.ldc();
+      for (int j = 0; j < n; j++) {
+        g.c()[row + j] = ct[j * m + i];
+      }
+    }
+  }
+
   /** C[i0..i1, j0..j1] on the calling thread. */
   private static void multiplyBlock(Sgemm.Problem g, int i0, int i1, int j0, int j1) {
-    boolean axpyRows = !g.transB() && g.n() >= AXPY_MIN_COLUMNS;
+    boolean axpyRows = !g.transB() || (g.k() < DOT_MIN_DEPTH && g.m() > 1);
     int aStride = g.transA() ? g.lda() : 1;
     int bStride = g.transB() ? 1 : g.ldb();
+    float[] rows = g.b();
+    int rowsOff = 0, rowsLd = g.ldb();
+    if (axpyRows && g.transB()) {
+      // op(B)[p, j0..j1] as contiguous rows: k x (j1 - j0) copies against (i1 - i0) x that many fmas.
+      int w = j1 - j0;
+      rows = new float[g.k() * w];
+      rowsLd = w;
+      for (int j = 0; j < w; j++) {
+        int src = g.bIndex(0, j0 + j);
+        for (int p = 0; p < g.k(); p++) {
+          rows[p * w + j] = g.b()[src + p];
+        }
+      }
+    } else if (axpyRows) {
+      rowsOff = g.bIndex(0, j0);
+    }
     for (int i = i0; i < i1; i++) {
       int cRow = g.cOff() + i * g.ldc();
       Sgemm.scale(g.c(), cRow + j0, 0, 1, j1 - j0, g.beta());
       if (axpyRows) {
         for (int p = 0; p < g.k(); p++) {
-          axpy(g.alpha() * g.a()[g.aIndex(i, p)], g.b(), g.bIndex(p, j0), g.c(), cRow + j0, j1 - j0);
+          axpy(g.alpha() * g.a()[g.aIndex(i, p)], rows, rowsOff + p * rowsLd, g.c(), cRow + j0, j1 - j0);
         }
       } else {
         for (int j = j0; j < j1; j++) {
@@ -69,7 +118,7 @@ final class SgemmDirect {
     return (x + y - 1) / y;
   }
 
-  /** y[yOff ..+ n] += s * x[xOff ..+ n]. */
+  /** y[yOff ..+ n] += s * x[xOff ..+ n]: each element one fma, whatever width computes it. */
   private static void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
     FloatVector sv = FloatVector.broadcast(SPECIES, s);
     int j = 0;
