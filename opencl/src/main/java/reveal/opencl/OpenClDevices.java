@@ -98,6 +98,25 @@ public final class OpenClDevices {
         return devices(platformHandle(d))[d.index];
     }
 
+    /**
+     * Whether an OpenCL ICD loader may be installed. On Linux, JOCL's native code prints its failure to find
+     * libOpenCL.so on the process's standard output, which would corrupt a command's JSON; so where no loader is in
+     * the usual library folders, JOCL is not touched at all. Elsewhere (or where unsure) this says yes.
+     */
+    static boolean loaderMayExist() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) return true;
+        List<String> dirs = new ArrayList<>(List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib/x86_64-linux-gnu",
+                "/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib64", "/lib", "/usr/local/lib", "/opt/rocm/lib", "/usr/local/cuda/lib64"));
+        for (String var : new String[] {System.getenv("LD_LIBRARY_PATH"), System.getProperty("java.library.path")})
+            if (var != null) dirs.addAll(List.of(var.split(java.io.File.pathSeparator)));
+        for (String d : dirs) {
+            if (d.isEmpty()) continue;
+            for (String name : new String[] {"libOpenCL.so", "libOpenCL.so.1"})
+                if (java.nio.file.Files.exists(java.nio.file.Path.of(d, name))) return true;
+        }
+        return false;
+    }
+
     private static Scan scanned() {
         Scan s = scan;
         if (s == null) {
@@ -111,6 +130,7 @@ public final class OpenClDevices {
 
     private static Scan scanNow() {
         List<Device> found = new ArrayList<>();
+        if (!loaderMayExist()) return new Scan(List.of(), "the OpenCL library could not be loaded (no libOpenCL.so on this machine); install an OpenCL ICD loader and driver");
         try {
             CL.setExceptionsEnabled(true);
             cl_platform_id[] platforms = platforms();
