@@ -219,7 +219,7 @@ public final class Pipeline {
 
     private void neuronFaithfulness(LanguageModel model) {
         List<NeuronAttribution> test = attributions.neurons(AttributionRun.Split.TEST);
-        NeuronFaithfulness nf = new NeuronFaithfulness(NeuronFaithfulness.Model.of(model, point), TaskData.ids(data.testIds), 128);
+        NeuronFaithfulness nf = new NeuronFaithfulness(NeuronFaithfulness.Model.of(model, point), TaskData.ids(data.testIds), 32);
         long[] controls = cfg.protocol().controlSeeds(cfg.seed());
         List<List<Neuron>> naSets = test.stream().map(a -> a.top(cfg.methods().naNeurons())).toList();
         List<Map<String, Object>> sets = new ArrayList<>();
