@@ -41,7 +41,7 @@ public final class CompareReport {
         r.section("Runs");
         List<List<String>> rows = new ArrayList<>();
         for (RunVerdicts run : c.runs())
-            rows.add(List.of(run.name(), run.model(), run.task(), run.seed() == null ? "n/a" : String.valueOf(run.seed()),
+            rows.add(List.of(shown(c, run), run.model(), run.task(), run.seed() == null ? "n/a" : String.valueOf(run.seed()),
                     count(run.train()) + " / " + count(run.dev()) + " / " + count(run.test()), f3(run.testAccuracy()), f3(run.majorityTestAccuracy()),
                     seconds(run.wallSeconds())));
         r.table(List.of("run", "model", "task", "seed", "train / dev / test", "test accuracy", "majority class", "wall time"), rows,
@@ -56,7 +56,7 @@ public final class CompareReport {
             for (Comparison.Tally t : ids) header.add(shortId(t.id()));
             List<List<String>> table = new ArrayList<>();
             for (RunVerdicts run : c.runs()) {
-                List<String> row = new ArrayList<>(List.of(run.name() + " (" + run.label() + ")", f3(run.testAccuracy())));
+                List<String> row = new ArrayList<>(List.of(shown(c, run) + " (" + run.label() + ")", f3(run.testAccuracy())));
                 for (Comparison.Tally t : ids) row.add(cell(run.verdict(t.id())));
                 table.add(row);
             }
@@ -89,6 +89,12 @@ public final class CompareReport {
                 + supported.size() + " of them supported in every run" + (supported.isEmpty() ? "." : ":");
         if (supported.isEmpty()) r.callout(lead, false);
         else r.calloutList(lead, supported, false);
+    }
+
+    /** The run folder's name, or its whole path when another run's folder has the same name (runs/a/out, runs/b/out). */
+    static String shown(Comparison c, RunVerdicts run) {
+        long same = c.runs().stream().filter(r -> r.name().equals(run.name())).count();
+        return same > 1 ? run.dir() : run.name();
     }
 
     /** Ids grouped by their first part, groups in the order they first appear. */

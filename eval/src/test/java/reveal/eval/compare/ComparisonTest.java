@@ -66,6 +66,14 @@ class ComparisonTest {
     }
 
     @Test
+    void runsWithFoldersOfTheSameNameAreShownByPath() {
+        RunVerdicts a = RunVerdicts.fromSummary("runs/a/out", summary("[]")), b = RunVerdicts.fromSummary("runs/b/out", summary("[]")),
+                c = RunVerdicts.fromSummary("runs/c", summary("[]"));
+        Comparison cmp = Comparison.of(List.of(a, b, c));
+        assertEquals(List.of("runs/a/out", "runs/b/out", "c"), cmp.runs().stream().map(r -> CompareReport.shown(cmp, r)).toList());
+    }
+
+    @Test
     void cells() {
         assertEquals("-", CompareReport.cell(null));
         assertEquals("supported +0.210 [0.150, 0.270]", CompareReport.cell(new Verdict("i", "c", Outcome.SUPPORTED, 0.21, new double[] {0.15, 0.27}, 0.001, 5, 3, "r")));
