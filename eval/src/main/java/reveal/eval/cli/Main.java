@@ -20,6 +20,7 @@ public final class Main {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("demo", new DemoCommand());
         c.put("evaluate", new EvaluateCommand());
+        c.put("compare", new CompareCommand());
         c.put("logits", new LogitsCommand());
         c.put("generate", new GenerateCommand());
         c.put("finetune", new FinetuneCommand());
