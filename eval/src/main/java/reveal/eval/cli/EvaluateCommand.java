@@ -10,7 +10,7 @@ import reveal.model.data.TaskKind;
 final class EvaluateCommand implements Main.Command {
     @Override
     public String usage() {
-        return "evaluate --model DIR --task nli|claim --train F --dev F --test F --out DIR [--tokenizer F --max-len 256"
+        return "evaluate --model DIR --task nli|claim|choice --train F --dev F --test F --out DIR [--tokenizer F --max-len 256"
                 + " --epochs 5 --lr 1e-5 --batch-size 4 --limit-train N --limit-dev N --limit-test N --threads N --seed 42]";
     }
 
