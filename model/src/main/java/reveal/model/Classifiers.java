@@ -14,7 +14,6 @@ import reveal.engine.nn.Functional;
 import reveal.model.arch.FfnHook;
 import reveal.model.data.Batch;
 import reveal.model.data.EncodedChoices;
-import reveal.model.data.EncodedChoices;
 import reveal.model.data.EncodedExample;
 import reveal.model.data.PromptEncoder;
 import reveal.model.io.HostTensor;
@@ -65,14 +64,53 @@ public final class Classifiers {
         return LanguageModel.fromCheckpoint(config, tensors, backend);
     }
 
-    /** Class probabilities {@code [sequence][class]} of unpadded token sequences, with {@code hook} in every pass. */
+    /**
+     * Class probabilities {@code [sequence][class]} of unpadded token sequences. Without a hook they run in batches
+     * of {@link #INFERENCE_BATCH}; with one, all of them run as one batch, because a hook may address rows by their
+     * position in the batch (a per-row neuron edit), so the caller sizes the batch.
+     */
     public static double[][] probabilities(LanguageModel classifier, List<int[]> sequences, FfnHook hook) {
-        return batched(classifier, sequences, batch -> classifier.classLogits(batch.ids(), batch.attentionMask(), hook).softmax(-1));
+        return batched(classifier, sequences, rowsPerPass(sequences, hook), batch -> classifier.classLogits(batch.ids(), batch.attentionMask(), hook).softmax(-1));
+    }
+
+    /** Class logits {@code [sequence][class]} (a one-label scorer's score), batched as {@link #probabilities} batches. */
+    public static double[][] logits(LanguageModel classifier, List<int[]> sequences, FfnHook hook) {
+        return batched(classifier, sequences, rowsPerPass(sequences, hook), batch -> classifier.classLogits(batch.ids(), batch.attentionMask(), hook));
+    }
+
+    private static int rowsPerPass(List<int[]> sequences, FfnHook hook) {
+        return hook == FfnHook.NONE ? INFERENCE_BATCH : Math.max(1, sequences.size());
+    }
+
+    /**
+     * A listwise scorer's probabilities {@code [instance][choice]}: the softmax over each instance's choice scores
+     * {@code s_j = w . h_j}, the distribution its loss, its prediction and IA use.
+     */
+    public static double[][] choiceProbabilities(LanguageModel scorer, List<EncodedChoices> instances) {
+        double[][] scores = logits(scorer, instances.stream().flatMap(e -> Arrays.stream(e.choices())).toList(), FfnHook.NONE);
+        double[][] out = new double[instances.size()][];
+        int row = 0;
+        for (int i = 0; i < out.length; i++) {
+            double[] s = new double[instances.get(i).choices().length];
+            for (int j = 0; j < s.length; j++) s[j] = scores[row++][0];
+            out[i] = softmax(s);
+        }
+        return out;
+    }
+
+    /** The softmax of one score vector, shifted by its maximum. */
+    public static double[] softmax(double[] scores) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (double s : scores) max = Math.max(max, s);
+        double[] p = new double[scores.length];
+        for (int j = 0; j < p.length; j++) sum += p[j] = Math.exp(scores[j] - max);
+        for (int j = 0; j < p.length; j++) p[j] /= sum;
+        return p;
     }
 
     /** Final hidden states {@code [sequence][width]} where the classifier pools them (what its head reads). */
     public static double[][] pooledHidden(LanguageModel classifier, List<int[]> sequences) {
-        return batched(classifier, sequences, batch -> classifier.pooledHidden(batch.ids(), batch.attentionMask(), FfnHook.NONE));
+        return batched(classifier, sequences, INFERENCE_BATCH, batch -> classifier.pooledHidden(batch.ids(), batch.attentionMask(), FfnHook.NONE));
     }
 
     /** The most probable class of each sequence. */
@@ -91,7 +129,7 @@ public final class Classifiers {
     /** The share of multiple-choice instances whose best-scored choice (by a one-label scorer) is the answer. */
     public static double choiceAccuracy(LanguageModel scorer, List<EncodedChoices> instances) {
         List<int[]> all = instances.stream().flatMap(e -> Arrays.stream(e.choices())).toList();
-        double[][] scores = batched(scorer, all, batch -> scorer.classLogits(batch.ids(), batch.attentionMask(), FfnHook.NONE));
+        double[][] scores = logits(scorer, all, FfnHook.NONE);
         int hits = 0, row = 0;
         for (EncodedChoices e : instances) {
             int best = 0;
@@ -102,14 +140,14 @@ public final class Classifiers {
         return (double) hits / instances.size();
     }
 
-    /** {@code perBatch} ({@code [rows, width]}) over right-padded batches of {@link #INFERENCE_BATCH}, without a graph. */
-    private static double[][] batched(LanguageModel classifier, List<int[]> sequences, Function<Batch, Tensor> perBatch) {
+    /** {@code perBatch} ({@code [rows, width]}) over right-padded batches of {@code rows}, without a graph. */
+    private static double[][] batched(LanguageModel classifier, List<int[]> sequences, int rows, Function<Batch, Tensor> perBatch) {
         Integer pad = classifier.config().padTokenId();
         if (pad == null) throw new IllegalArgumentException("classifier: the " + classifier.config().modelType() + " config has no pad_token_id to pad batches with");
         double[][] out = new double[sequences.size()][];
         try (Autograd.Scope s = Autograd.noGrad()) {
-            for (int from = 0; from < sequences.size(); from += INFERENCE_BATCH) {
-                int to = Math.min(sequences.size(), from + INFERENCE_BATCH);
+            for (int from = 0; from < sequences.size(); from += rows) {
+                int to = Math.min(sequences.size(), from + rows);
                 double[] flat = perBatch.apply(PromptEncoder.batch(sequences.subList(from, to), pad, 0)).toDoubleArray();
                 int width = flat.length / (to - from);
                 for (int r = from; r < to; r++) out[r] = Arrays.copyOfRange(flat, (r - from) * width, (r - from + 1) * width);

@@ -10,7 +10,7 @@ import reveal.model.data.TaskKind;
 final class EvaluateCommand implements Main.Command {
     @Override
     public String usage() {
-        return "evaluate --model DIR --task nli|claim --train F --dev F --test F --out DIR [--tokenizer F --max-len 256"
+        return "evaluate --model DIR --task nli|claim|choice --train F --dev F --test F --out DIR [--tokenizer F --max-len 256"
                 + " --epochs 5 --lr 1e-5 --batch-size 4 --retrain-min-steps 0 --limit-train N --limit-dev N --limit-test N --threads N --seed 42"
                 + " --fractions 0.1,0.3,0.5,0.7,0.9 --seeds 42,60,73 --lds-models 32 --lds-alpha 0.5 --neuron-controls 10 --level 0.95 "
                 + LissaOptions.USAGE + "]";

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import reveal.attribution.bridge.Neuron;
 import reveal.model.Classifiers;
 import reveal.model.LanguageModel;
@@ -16,9 +17,9 @@ import reveal.model.arch.FfnPoint;
 
 /**
  * The neuron faithfulness tests (docs/method.md, "Neuron tests"): a neuron set per test instance (NA neurons, or
- * IA-Neurons) is suppressed, enhanced, or kept alone (sufficiency) at the instance's last token, and the change of
- * the predictions is compared, instance by instance, with random neuron sets of the same sizes drawn with the
- * configured seeds.
+ * IA-Neurons) is suppressed, enhanced, or kept alone (sufficiency) at the instance's last token (a multiple-choice
+ * instance: see {@link ChoiceInstances}), and the change of the predictions is compared, instance by instance, with
+ * random neuron sets of the same sizes drawn with the configured seeds.
  */
 public final class NeuronFaithfulness {
 
@@ -51,6 +52,56 @@ public final class NeuronFaithfulness {
 
                 public double[][] probabilities(List<int[]> batch, FfnHook hook) {
                     return Classifiers.probabilities(classifier, batch, hook);
+                }
+            };
+        }
+    }
+
+    /**
+     * The test instances as the tests see them: their probabilities (over the classes, or over an instance's
+     * choices), unedited or with each instance's own neuron set edited. {@link #of} is the sequence classifier's
+     * (one sequence per instance); {@link ChoiceInstances} the listwise multiple-choice scorer's.
+     */
+    public interface Instances {
+        int size();
+
+        int layers();
+
+        int ffnWidth();
+
+        /**
+         * Probabilities {@code [i][class]} of the instances {@code which[i]}, each with {@code sets.get(i)} edited as
+         * {@code mode} says; {@code mode} null: unedited (the sets are ignored).
+         */
+        double[][] probabilities(int[] which, List<? extends Collection<Neuron>> sets, NeuronSetEdit.Mode mode);
+
+        /** One token sequence per instance, edited at its last real token, {@code batchSize} sequences per forward pass. */
+        static Instances of(Model model, List<int[]> tests, int batchSize) {
+            List<int[]> rows = List.copyOf(tests);
+            return new Instances() {
+                public int size() {
+                    return rows.size();
+                }
+
+                public int layers() {
+                    return model.layers();
+                }
+
+                public int ffnWidth() {
+                    return model.ffnWidth();
+                }
+
+                public double[][] probabilities(int[] which, List<? extends Collection<Neuron>> sets, NeuronSetEdit.Mode mode) {
+                    double[][] out = new double[which.length][];
+                    for (int from = 0; from < which.length; from += batchSize) {
+                        int to = Math.min(which.length, from + batchSize);
+                        List<int[]> batch = new ArrayList<>(to - from);
+                        for (int i = from; i < to; i++) batch.add(rows.get(which[i]));
+                        FfnHook hook = mode == null ? NeuronSetEdit.unedited(model.point(), to - from) : new NeuronSetEdit(mode, model.point(), sets.subList(from, to));
+                        double[][] p = model.probabilities(batch, hook);
+                        System.arraycopy(p, 0, out, from, to - from);
+                    }
+                    return out;
                 }
             };
         }
@@ -130,17 +181,18 @@ public final class NeuronFaithfulness {
         }
     }
 
-    private final Model model;
-    private final List<int[]> tests;
-    private final int batchSize;
+    private final Instances tests;
     private final double[][] baseline;
 
+    /** The tests of a sequence classifier on one token sequence per test instance, {@code batchSize} per forward pass. */
     public NeuronFaithfulness(Model model, List<int[]> tests, int batchSize) {
-        if (tests.isEmpty()) throw new IllegalArgumentException("neuron faithfulness: no test instances");
-        this.model = model;
-        this.tests = List.copyOf(tests);
-        this.batchSize = batchSize;
-        this.baseline = probabilities(this.tests, Collections.nCopies(tests.size(), List.of()), null);
+        this(Instances.of(model, tests, batchSize));
+    }
+
+    public NeuronFaithfulness(Instances tests) {
+        if (tests.size() == 0) throw new IllegalArgumentException("neuron faithfulness: no test instances");
+        this.tests = tests;
+        this.baseline = tests.probabilities(all(), Collections.nCopies(tests.size(), List.of()), null);
     }
 
     /** The unedited class probabilities of the test instances. */
@@ -156,7 +208,7 @@ public final class NeuronFaithfulness {
         checkSets(sets);
         if (controlSeeds.length == 0) throw new IllegalArgumentException("neuron faithfulness: no random controls");
         List<List<List<Neuron>>> controls = new ArrayList<>();
-        for (long s : controlSeeds) controls.add(RandomNeurons.like(sets, model.layers(), model.ffnWidth(), s));
+        for (long s : controlSeeds) controls.add(RandomNeurons.like(sets, tests.layers(), tests.ffnWidth(), s));
         List<ModeResult> modes = new ArrayList<>();
         for (NeuronSetEdit.Mode mode : NeuronSetEdit.Mode.values()) {
             List<BlockingEffect> random = new ArrayList<>();
@@ -170,7 +222,7 @@ public final class NeuronFaithfulness {
     /** The effect of one edit of every test instance's own set. */
     public BlockingEffect effect(List<? extends Collection<Neuron>> sets, NeuronSetEdit.Mode mode) {
         checkSets(sets);
-        return BlockingEffect.measure(baseline, probabilities(tests, sets, mode));
+        return BlockingEffect.measure(baseline, tests.probabilities(all(), sets, mode));
     }
 
     /**
@@ -189,10 +241,10 @@ public final class NeuronFaithfulness {
             for (int o = 0; o < tests.size(); o++) if (!groups.get(o).equals(groups.get(t))) others.add(o);
             Collections.shuffle(others, rnd);
             others = others.subList(0, Math.min(maxOthers, others.size()));
-            List<int[]> rows = new ArrayList<>();
-            rows.add(tests.get(t));
-            for (int o : others) rows.add(tests.get(o));
-            double[][] edited = probabilities(rows, Collections.nCopies(rows.size(), sets.get(t)), NeuronSetEdit.Mode.SUPPRESS);
+            int[] rows = new int[others.size() + 1];
+            rows[0] = t;
+            for (int i = 0; i < others.size(); i++) rows[i + 1] = others.get(i);
+            double[][] edited = tests.probabilities(rows, Collections.nCopies(rows.length, sets.get(t)), NeuronSetEdit.Mode.SUPPRESS);
             ownBase.add(baseline[t]);
             ownEdited.add(edited[0]);
             double[][] base = new double[others.size()][], after = new double[others.size()][];
@@ -209,15 +261,8 @@ public final class NeuronFaithfulness {
                 BlockingEffect.measure(otherBase.toArray(double[][]::new), otherEdited.toArray(double[][]::new)), otherDrop);
     }
 
-    private double[][] probabilities(List<int[]> rows, List<? extends Collection<Neuron>> sets, NeuronSetEdit.Mode mode) {
-        double[][] out = new double[rows.size()][];
-        for (int from = 0; from < rows.size(); from += batchSize) {
-            int to = Math.min(rows.size(), from + batchSize);
-            FfnHook hook = mode == null ? FfnHook.NONE : new NeuronSetEdit(mode, model.point(), sets.subList(from, to));
-            double[][] p = model.probabilities(rows.subList(from, to), hook);
-            System.arraycopy(p, 0, out, from, to - from);
-        }
-        return out;
+    private int[] all() {
+        return IntStream.range(0, tests.size()).toArray();
     }
 
     private void checkSets(List<?> sets) {

@@ -37,6 +37,15 @@ public final class NeuronSetEdit implements FfnHook {
         this.rows = perRow.stream().map(c -> (Set<Neuron>) new HashSet<>(c)).toList();
     }
 
+    /**
+     * An edit of nothing for a batch of {@code rows}: the unedited forward pass, run the way an edited one runs (a
+     * hook makes {@code Classifiers} pass the caller's batch as one), so that an unedited probability and an edited
+     * one come from identically composed batches and an empty edit changes nothing, bit for bit.
+     */
+    public static NeuronSetEdit unedited(FfnPoint point, int rows) {
+        return new NeuronSetEdit(Mode.SUPPRESS, point, java.util.Collections.nCopies(rows, List.of()));
+    }
+
     @Override
     public Tensor apply(int layer, FfnPoint at, Tensor value, Span span) {
         if (at != point) return value;

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import reveal.attribution.analysis.Diversity;
 import reveal.attribution.analysis.InstanceOverlap;
-import reveal.attribution.analysis.ModelRepresentations;
 import reveal.attribution.analysis.Representations;
 import reveal.attribution.analysis.RetrainingSubsets;
 import reveal.attribution.analysis.SubsetTokens;
@@ -38,20 +37,15 @@ import reveal.eval.faithfulness.SubsetModels;
 import reveal.eval.stats.Comparisons;
 import reveal.eval.stats.Lds;
 import reveal.eval.stats.Verdict;
-import reveal.engine.nn.Functional;
-import reveal.model.arch.FfnHook;
 import reveal.eval.report.RunReport;
-import reveal.model.Classifiers;
 import reveal.model.EmbeddedModel;
 import reveal.model.LanguageModel;
 import reveal.model.arch.FfnPoint;
-import reveal.model.data.EncodedExample;
 import reveal.model.data.Labels;
 import reveal.model.data.PromptEncoder;
 import reveal.model.io.ModelConfig;
 import reveal.model.tokenizer.Tokenizer;
 import reveal.model.tokenizer.Tokenizers;
-import reveal.model.train.LanguageModelTrainable;
 import reveal.model.train.Trainer;
 import reveal.model.train.TrainerConfig;
 
@@ -110,7 +104,7 @@ public final class Pipeline {
         prepare();
         stage("finetune", this::finetune);
         LanguageModel model = LanguageModel.load(ws.path("finetune/best"), backend);
-        attributions = new AttributionRun(ws.dir(), model, data.trainIds, data.testIds, cfg.describe(), false);
+        attributions = data.task.attributions(ws.dir(), model, cfg.describe());
         stage("instance-attribution", this::instanceAttribution);
         checkLissa();
         stage("neuron-attribution", this::neuronAttribution);
@@ -148,23 +142,22 @@ public final class Pipeline {
                 config.numLayers(), config.intermediateSize()));
     }
 
-    /** Fine-tunes {@code model} on {@code examples} as {@code t} says, choosing the best epoch on the dev split. */
-    private Trainer.Result train(LanguageModel classifier, PipelineConfig.Training t, List<EncodedExample> examples, long seed, boolean quiet, Path out) {
-        int[] plan = t.plan(examples.size());
-        List<EncodedExample> repeated = new ArrayList<>(examples.size() * plan[0]);
-        for (int copy = 0; copy < plan[0]; copy++) repeated.addAll(examples);
+    /** Fine-tunes {@code model} on the training instances at {@code positions} as {@code t} says, choosing the best epoch on the dev split. */
+    private Trainer.Result train(LanguageModel classifier, PipelineConfig.Training t, int[] positions, long seed, boolean quiet, Path out) {
+        int[] plan = t.plan(positions.length);
+        int[] repeated = new int[positions.length * plan[0]];
+        for (int copy = 0; copy < plan[0]; copy++) System.arraycopy(positions, 0, repeated, copy * positions.length, positions.length);
         TrainerConfig tc = TrainerConfig.defaults().withLearningRate(t.learningRate()).withEpochs(plan[1]).withBatchSize(t.batchSize())
                 .withSeed(seed).withQuiet(quiet);
-        LanguageModelTrainable model = LanguageModelTrainable.classifier(classifier, tokenizerFiles);
-        return new Trainer(model, tc, model.padId(), out).train(repeated, data.devIds);
+        return data.task.train(classifier, tc, tokenizerFiles, repeated, out);
     }
 
     private void finetune() {
-        LanguageModel fresh = Classifiers.withNewHead(pretrained, data.labels, cfg.seed());
-        Trainer.Result r = train(fresh, cfg.finetune(), data.trainIds, cfg.seed(), false, ws.path("finetune"));
+        LanguageModel fresh = data.task.withNewHead(pretrained, cfg.seed(), backend);
+        Trainer.Result r = train(fresh, cfg.finetune(), IntStream.range(0, data.train.size()).toArray(), cfg.seed(), false, ws.path("finetune"));
         LanguageModel best = LanguageModel.load(r.bestDir(), backend);
         SubsetModels.Outcome outcome = testOutcome(best, r.bestDevAccuracy());
-        int[] gold = TaskData.labels(data.testIds);
+        int[] gold = TaskData.labels(data.test);
         double test = outcome.accuracy(gold);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs", r.devAccuracy().size());
@@ -172,10 +165,10 @@ public final class Pipeline {
         m.put("train_loss", r.trainLoss());
         m.put("best_epoch", r.bestEpoch());
         m.put("test_accuracy", test);
-        m.put("majority_test_accuracy", Labels.majorityAccuracy(TaskData.labels(data.trainIds), gold, data.labels.size()));
+        m.put("majority_test_accuracy", Labels.majorityAccuracy(TaskData.labels(data.train), gold, data.labels.size()));
         m.put("test_correct", outcome.correct(gold));
         m.put("verdicts", Verdicts.toJson(List.of(verdicts.finetuneLearns(outcome.correct(gold),
-                Verdicts.majorityCorrect(TaskData.labels(data.trainIds), gold, data.labels.size())))));
+                Verdicts.majorityCorrect(TaskData.labels(data.train), gold, data.labels.size())))));
         ws.writeJson("finetune.json", m);
         log(String.format(Locale.ROOT, "fine-tuned: best epoch %d, dev accuracy %.3f, test accuracy %.3f", r.bestEpoch() + 1, r.bestDevAccuracy(), test));
     }
@@ -219,7 +212,7 @@ public final class Pipeline {
 
     private void neuronFaithfulness(LanguageModel model) {
         List<NeuronAttribution> test = attributions.neurons(AttributionRun.Split.TEST);
-        NeuronFaithfulness nf = new NeuronFaithfulness(NeuronFaithfulness.Model.of(model, point), TaskData.ids(data.testIds), 32);
+        NeuronFaithfulness nf = new NeuronFaithfulness(data.task.neuronTests(model, point, 128));
         long[] controls = cfg.protocol().controlSeeds(cfg.seed());
         List<List<Neuron>> naSets = test.stream().map(a -> a.top(cfg.methods().naNeurons())).toList();
         List<Map<String, Object>> sets = new ArrayList<>();
@@ -259,7 +252,7 @@ public final class Pipeline {
         specs.addAll(ldsSpecs());
         Map<SubsetModels.Spec, SubsetModels.Outcome> models = subsetModels(specs);
         Map<String, Object> finetune = ws.readObject("finetune.json");
-        int[] gold = TaskData.labels(data.testIds);
+        int[] gold = TaskData.labels(data.test);
         Retraining.Result r = Retraining.collect(plan, models, gold, ((Number) finetune.get("test_accuracy")).doubleValue(),
                 ((Number) finetune.get("majority_test_accuracy")).doubleValue(), PipelineConfig.Protocol.GATE_SHARE);
         log(r.gate().reason());
@@ -277,7 +270,7 @@ public final class Pipeline {
 
     private Retraining.Plan retrainingPlan() {
         PipelineConfig.Protocol p = cfg.protocol();
-        return new Retraining.Plan(Results.rankSums(attributions, data.trainIds.size()), data.trainIds.size(), p.fractions(), p.seeds(),
+        return new Retraining.Plan(Results.rankSums(attributions, data.train.size()), data.train.size(), p.fractions(), p.seeds(),
                 PipelineConfig.Protocol.GATE_FRACTION, ldsSpecs(), p.ldsAlpha());
     }
 
@@ -285,7 +278,7 @@ public final class Pipeline {
     private List<SubsetModels.Spec> ldsSpecs() {
         PipelineConfig.Protocol p = cfg.protocol();
         if (p.ldsModels() == 0) return List.of();
-        int[][] subsets = Lds.subsets(data.trainIds.size(), p.ldsAlpha(), p.ldsModels(), cfg.seed());
+        int[][] subsets = Lds.subsets(data.train.size(), p.ldsAlpha(), p.ldsModels(), cfg.seed());
         List<SubsetModels.Spec> out = new ArrayList<>();
         for (int m = 0; m < subsets.length; m++) out.add(new SubsetModels.Spec(subsets[m], cfg.seed() + m));
         return out;
@@ -298,29 +291,21 @@ public final class Pipeline {
         SubsetModels.Trainer trainer = (subset, seed) -> {
             // One thread per worker: the model is small, and the workers already fill the cores.
             Backend b = new CpuBackend(1);
-            LanguageModel fresh = Classifiers.withNewHead(pretrained, data.labels, seed, b);
+            LanguageModel fresh = data.task.withNewHead(pretrained, seed, b);
             String work = "retraining/work/" + jobs.incrementAndGet();
-            Trainer.Result r = train(fresh, cfg.retrain(), IntStream.of(subset).mapToObj(data.trainIds::get).toList(), seed, true, ws.path(work));
+            Trainer.Result r = train(fresh, cfg.retrain(), subset, seed, true, ws.path(work));
             SubsetModels.Outcome o = testOutcome(LanguageModel.load(r.bestDir(), b), r.bestDevAccuracy());
             ws.deleteTree(work);
             return o;
         };
         Map<String, Object> settings = new LinkedHashMap<>(cfg.describe());
-        settings.put("train_size", data.trainIds.size());
+        settings.put("train_size", data.train.size());
         return SubsetModels.train(specs, trainer, Math.max(1, cfg.threads()), settings, ws.path("retraining/models.jsonl"));
     }
 
-    /** A classifier's gold-class probabilities and predictions on the test split. */
+    /** A classifier's gold-class (gold-choice) probabilities and predictions on the test split. */
     private SubsetModels.Outcome testOutcome(LanguageModel classifier, double devAccuracy) {
-        double[][] p = Classifiers.probabilities(classifier, TaskData.ids(data.testIds), FfnHook.NONE);
-        int[] gold = TaskData.labels(data.testIds);
-        double[] goldP = new double[p.length];
-        int[] predicted = new int[p.length];
-        for (int t = 0; t < p.length; t++) {
-            goldP[t] = p[t][gold[t]];
-            predicted[t] = Functional.argmax(p[t]);
-        }
-        return new SubsetModels.Outcome(goldP, predicted, devAccuracy);
+        return data.task.outcome(classifier, devAccuracy, TaskData.labels(data.test));
     }
 
     /** The linear datamodeling score of every instance ranking over the LDS subset models (trained by the retraining stage). */
@@ -329,7 +314,7 @@ public final class Pipeline {
         Map<SubsetModels.Spec, SubsetModels.Outcome> models = subsetModels(specs);
         int[][] subsets = specs.stream().map(SubsetModels.Spec::subset).toArray(int[][]::new);
         double[][] margins = specs.stream().map(s -> models.get(s).margins()).toArray(double[][]::new);
-        int[] gold = TaskData.labels(data.testIds);
+        int[] gold = TaskData.labels(data.test);
         double[] accuracy = specs.stream().mapToDouble(s -> models.get(s).accuracy(gold)).toArray();
         double majority = ((Number) ws.readObject("finetune.json").get("majority_test_accuracy")).doubleValue();
         double meanAccuracy = Verdicts.mean(accuracy);
@@ -360,7 +345,7 @@ public final class Pipeline {
     }
 
     private void knownAnswer() {
-        KnownAnswerScores scores = new KnownAnswerScores(data.sameFact, data.sameStatement, data.trainIds.size());
+        KnownAnswerScores scores = new KnownAnswerScores(data.sameFact, data.sameStatement, data.train.size());
         KnownAnswerScores.Score random = scores.random();
         List<Map<String, Object>> methods = new ArrayList<>();
         List<Verdict> found = new ArrayList<>();
@@ -374,7 +359,7 @@ public final class Pipeline {
             found.addAll(verdicts.retrieval(e.getKey(), s, random));
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("test", data.testIds.size());
+        out.put("test", data.test.size());
         out.put("methods", methods);
         out.put("random", random.toJson());
         out.put("verdicts", Verdicts.toJson(found));
@@ -425,11 +410,11 @@ public final class Pipeline {
     /** Diversity of the most / least influential 10% of each ranking and of random 10% subsets (paper-method 9). */
     private Map<String, Object> diversity(LanguageModel model) {
         double fraction = 0.1;
-        Representations reps = new ModelRepresentations(model, TaskData.ids(data.trainIds), TaskData.labels(data.trainIds));
+        Representations reps = data.task.trainRepresentations(model);
         int[][] vocab = new int[data.train.size()][];
         int[] length = new int[data.train.size()];
         for (int i = 0; i < vocab.length; i++) {
-            List<String> segs = data.train.get(i).segments();
+            List<String> segs = data.task.representedSegments(data.train.get(i));
             List<Integer> ids = new ArrayList<>();
             for (int s = 0; s < segs.size(); s++) {
                 int[] t = tokenizer.encode(segs.get(s));
@@ -448,7 +433,7 @@ public final class Pipeline {
             }
         };
         List<Map<String, Object>> subsets = new ArrayList<>();
-        Results.rankSums(attributions, data.trainIds.size()).forEach((name, values) -> {
+        Results.rankSums(attributions, data.train.size()).forEach((name, values) -> {
             subsets.add(diversityRow(name + " most", RetrainingSubsets.most(values, fraction), reps, tokens));
             subsets.add(diversityRow(name + " least", RetrainingSubsets.least(values, fraction), reps, tokens));
         });

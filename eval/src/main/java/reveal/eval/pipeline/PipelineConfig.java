@@ -30,8 +30,8 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
                              Protocol protocol, Methods methods, int examples, int threads, long seed) {
 
     /**
-     * Where the data comes from: three files of one task kind (NLI or claim verification), or the known-answer
-     * claim task generated with {@code knownAnswer} sizes and {@code taskSeed}. {@code maxTrain/maxDev/maxTest}
+     * Where the data comes from: three files of one task kind (NLI, claim verification or multiple choice), or the
+     * known-answer claim task generated with {@code knownAnswer} sizes and {@code taskSeed}. {@code maxTrain/maxDev/maxTest}
      * keep the first that many instances of each split (0 = all).
      */
     public record Task(TaskKind kind, Path train, Path dev, Path test, KnownAnswerTask.Sizes knownAnswer, long taskSeed,

@@ -18,7 +18,7 @@ import reveal.attribution.instance.LissaConvergence;
 import reveal.attribution.neuron.InstanceNeurons;
 import reveal.attribution.run.AttributionRun;
 import reveal.model.arch.FfnPoint;
-import reveal.model.data.Example;
+import reveal.model.data.Instance;
 
 /**
  * Assembles {@code summary.json} (the report's only input, see {@link reveal.eval.report.RunReport}) from the
@@ -288,7 +288,7 @@ final class SummaryBuilder {
             Set<Neuron> own = new HashSet<>();
             for (NeuronScore n : na.neurons()) own.add(n.key());
             Map<String, Object> e = new LinkedHashMap<>();
-            Example ex = data.test.get(t);
+            Instance ex = data.test.get(t);
             e.put("id", ex.id());
             e.put("text", TaskData.text(ex));
             e.put("gold", data.labels.get(ex.label()));
@@ -298,7 +298,7 @@ final class SummaryBuilder {
             scores.forEach((name, s) -> {
                 List<Object> top = new ArrayList<>();
                 for (int z : Rankings.top(s[t], EXAMPLE_TOP)) {
-                    Example tr = data.train.get(z);
+                    Instance tr = data.train.get(z);
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", tr.id());
                     row.put("text", TaskData.text(tr));

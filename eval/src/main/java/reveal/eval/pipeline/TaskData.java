@@ -10,40 +10,45 @@ import java.util.TreeSet;
 import reveal.eval.knowledge.KnownAnswerTask;
 import reveal.model.data.Dataset;
 import reveal.model.data.Datasets;
+import reveal.model.data.ChoiceExample;
+import reveal.model.data.EncodedChoices;
 import reveal.model.data.EncodedExample;
 import reveal.model.data.Example;
+import reveal.model.data.Instance;
 import reveal.model.data.Labels;
 import reveal.model.data.PromptEncoder;
 import reveal.model.data.TaskKind;
 
 /**
- * The three splits of a run, as examples and as encoded token ids, with the label names and, for the known-answer
- * task, the ground truth: each test claim's fact and the training positions about the same fact / statement.
+ * The three splits of a run, as instances and, in {@link #task}, as token ids (one sequence per instance, or one per
+ * choice), with the label names (for multiple choice, the choice letters) and, for the known-answer task, the
+ * ground truth: each test claim's fact and the training positions about the same fact / statement.
  */
 final class TaskData {
     final List<String> labels;
-    final List<Example> train, dev, test;
-    final List<EncodedExample> trainIds, devIds, testIds;
+    final List<Instance> train, dev, test;
+    /** The encoded splits, and what the pipeline does differently for classification and multiple choice. */
+    final TaskModel task;
     /** Known-answer task only (else null): per test row, its fact, and the relevant training positions. */
     final List<String> testFacts;
     final List<Set<Integer>> sameFact, sameStatement;
 
-    private TaskData(List<String> labels, List<Example> train, List<Example> dev, List<Example> test, PromptEncoder encoder,
+    private TaskData(TaskKind kind, List<String> labels, List<? extends Instance> train, List<? extends Instance> dev, List<? extends Instance> test, PromptEncoder encoder,
                      List<String> testFacts, List<Set<Integer>> sameFact, List<Set<Integer>> sameStatement) {
         this.labels = List.copyOf(labels);
-        this.train = train;
-        this.dev = dev;
-        this.test = test;
-        this.trainIds = train.stream().map(encoder::encode).toList();
-        this.devIds = dev.stream().map(encoder::encode).toList();
-        this.testIds = test.stream().map(encoder::encode).toList();
+        this.train = List.copyOf(train);
+        this.dev = List.copyOf(dev);
+        this.test = List.copyOf(test);
         this.testFacts = testFacts;
         this.sameFact = sameFact;
         this.sameStatement = sameStatement;
-        for (List<EncodedExample> split : List.of(trainIds, devIds, testIds))
-            for (EncodedExample e : split)
+        for (List<Instance> split : List.of(this.train, this.dev, this.test))
+            for (Instance e : split)
                 if (e.label() < 0 || e.label() >= labels.size())
                     throw new IllegalArgumentException("label " + e.label() + " outside the task's " + labels.size() + " classes " + labels);
+        this.task = kind == TaskKind.CHOICE
+                ? new TaskModel.Choice(labels.size(), choices(this.train, encoder), choices(this.dev, encoder), choices(this.test, encoder))
+                : new TaskModel.Classification(labels, examples(this.train, encoder), examples(this.dev, encoder), examples(this.test, encoder));
     }
 
     /** Generates the known-answer task (and writes it to {@code taskDir} for inspection) or reads the task files. */
@@ -62,16 +67,18 @@ final class TaskData {
                 fact.add(positions(sameFact.get(t.id()), position));
                 statement.add(positions(sameStatement.get(t.id()), position));
             }
-            return new TaskData(Labels.CLAIM.subList(0, 2), limit(train, task.maxTrain()), limit(kat.dev(), task.maxDev()),
+            return new TaskData(TaskKind.CLAIM, Labels.CLAIM.subList(0, 2), limit(train, task.maxTrain()), limit(kat.dev(), task.maxDev()),
                     limit(test, task.maxTest()), encoder, limit(facts, task.maxTest()), limit(fact, task.maxTest()), limit(statement, task.maxTest()))
                     .checkGroundTruth();
         }
-        if (task.kind() == TaskKind.CHOICE)
-            throw new IllegalArgumentException("the evaluation pipeline handles NLI and claim-verification tasks; multiple-choice (listwise) tasks are not supported yet");
         Dataset train = Datasets.read(task.kind(), task.train());
-        List<Example> dev = Datasets.read(task.kind(), task.dev()).examples(), test = Datasets.read(task.kind(), task.test()).examples();
-        return new TaskData(train.labelNames(), limit(train.examples(), task.maxTrain()), limit(dev, task.maxDev()), limit(test, task.maxTest()),
-                encoder, null, null, null);
+        Dataset dev = Datasets.read(task.kind(), task.dev()), test = Datasets.read(task.kind(), task.test());
+        if (task.kind() == TaskKind.CHOICE)
+            for (Dataset d : List.of(dev, test))
+                if (!d.labelNames().equals(train.labelNames()))
+                    throw new IllegalArgumentException(d.source() + ": choices " + d.labelNames() + ", but the training file's are " + train.labelNames());
+        return new TaskData(task.kind(), train.labelNames(), limit(train.instances(), task.maxTrain()), limit(dev.instances(), task.maxDev()),
+                limit(test.instances(), task.maxTest()), encoder, null, null, null);
     }
 
     boolean hasGroundTruth() {
@@ -87,18 +94,34 @@ final class TaskData {
         return this;
     }
 
-    /** An example's text as the model reads it, without the answer cue. */
-    static String text(Example e) {
-        List<String> s = e.segments();
+    /**
+     * An instance's text as the model reads it, without the answer cue; a multiple-choice instance as its question
+     * and its choices, lettered in order.
+     */
+    static String text(Instance instance) {
+        if (instance instanceof ChoiceExample c) {
+            List<String> parts = new ArrayList<>();
+            for (int j = 0; j < c.choices().size(); j++) {
+                List<String> s = c.choices().get(j);
+                parts.add("(" + (char) ('A' + j) + ") " + (s.size() >= 3 ? s.get(1).replaceFirst("^/ Choice : ", "") : String.join(" ", s)));
+            }
+            return c.choices().get(0).get(0) + " / " + String.join(" ", parts);
+        }
+        List<String> s = ((Example) instance).segments();
         return String.join(" ", s.subList(0, Math.max(1, s.size() - 1)));
     }
 
-    static List<int[]> ids(List<EncodedExample> split) {
-        return split.stream().map(EncodedExample::ids).toList();
+    /** The gold labels (classes, or the gold choices' indices) of a split. */
+    static int[] labels(List<Instance> split) {
+        return split.stream().mapToInt(Instance::label).toArray();
     }
 
-    static int[] labels(List<EncodedExample> split) {
-        return split.stream().mapToInt(EncodedExample::label).toArray();
+    private static List<EncodedExample> examples(List<Instance> split, PromptEncoder encoder) {
+        return split.stream().map(i -> encoder.encode((Example) i)).toList();
+    }
+
+    private static List<EncodedChoices> choices(List<Instance> split, PromptEncoder encoder) {
+        return split.stream().map(i -> new EncodedChoices(encoder.encodeChoices((ChoiceExample) i), i.label())).toList();
     }
 
     private static Set<Integer> positions(Set<String> ids, Map<String, Integer> position) {

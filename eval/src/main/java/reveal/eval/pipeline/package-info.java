@@ -24,6 +24,9 @@
  * <li>{@code lds}: the linear datamodeling score of every ranking over the LDS subset models, which the retraining
  * stage trained too ({@code analysis/lds.json}).</li>
  * </ol>
+ * A multiple-choice task (CSQA) runs the same stages: what differs between one sequence per instance and one per
+ * choice (training, test probabilities, the neuron tests' instances, the diversity representation) is behind
+ * {@code TaskModel}; an instance's probabilities are then its softmax over its choices.
  * Each stage's result carries its {@code verdicts} ({@link reveal.eval.pipeline.Verdicts}); the summary gathers
  * them into one list with stable ids.
  *

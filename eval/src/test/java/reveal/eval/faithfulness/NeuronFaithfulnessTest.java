@@ -3,9 +3,14 @@ package reveal.eval.faithfulness;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import reveal.engine.cpu.CpuBackend;
+import reveal.model.Classifiers;
+import reveal.model.EmbeddedModel;
+import reveal.model.LanguageModel;
 import reveal.attribution.bridge.Neuron;
 import reveal.engine.Tensor;
 import reveal.engine.reference.ReferenceBackend;
@@ -135,5 +140,71 @@ class NeuronFaithfulnessTest {
         assertEquals(0, s.other().probabilityDrop(), 1e-12);
         assertEquals(0, s.other().changeRate(), 1e-12);
         assertArrayEquals(new double[] {0, 0}, s.otherDrop(), 1e-12);
+    }
+
+    /** Token sequences of the embedded model's vocabulary: the prefix token, then 3 to 8 seeded random ids. */
+    static List<int[]> sequences(int n, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        List<int[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int[] ids = new int[4 + r.nextInt(6)];
+            ids[0] = 1;
+            for (int t = 1; t < ids.length; t++) ids[t] = 3 + r.nextInt(500);
+            out.add(ids);
+        }
+        return out;
+    }
+
+    static LanguageModel embedded(List<String> labels, long seed) {
+        LanguageModel lm = LanguageModel.load(EmbeddedModel.stories260K().resolve("hf_llama_layout"), new CpuBackend(1));
+        return Classifiers.withNewHead(lm, labels, seed);
+    }
+
+    @Test
+    void eachInstanceKeepsItsOwnSetAcrossInferenceBatches() {
+        // More instances than Classifiers' inference batch (32): every row's set must still edit that row.
+        LanguageModel classifier = embedded(List.of("a", "b", "c"), 5);
+        NeuronFaithfulness.Model model = NeuronFaithfulness.Model.of(classifier, FfnPoint.POST);
+        List<int[]> tests = sequences(45, 1);
+        List<List<Neuron>> sets = RandomNeurons.like(java.util.Collections.nCopies(45, List.of(new Neuron(0, 0), new Neuron(1, 1), new Neuron(2, 2))),
+                model.layers(), model.ffnWidth(), 3);
+        for (NeuronSetEdit.Mode mode : NeuronSetEdit.Mode.values()) {
+            double[] batched = new NeuronFaithfulness(model, tests, 128).effect(sets, mode).drop();
+            double[] single = new NeuronFaithfulness(model, tests, 1).effect(sets, mode).drop();
+            assertArrayEquals(single, batched, 1e-6, mode.label());
+        }
+    }
+
+    @Test
+    void choiceInstancesEditOnlyThePredictedChoiceAndSoftmaxOverTheChoices() {
+        LanguageModel scorer = embedded(List.of("score"), 7);
+        List<int[]> flat = sequences(3 * 4, 2);
+        List<int[][]> instances = List.of(flat.subList(0, 4).toArray(int[][]::new), flat.subList(4, 8).toArray(int[][]::new),
+                flat.subList(8, 12).toArray(int[][]::new));
+        ChoiceInstances tests = new ChoiceInstances(scorer, FfnPoint.POST, instances, 2);
+        double[][] scores = Classifiers.logits(scorer, flat, FfnHook.NONE);
+        List<List<Neuron>> sets = List.of(List.of(new Neuron(0, 1), new Neuron(1, 3)), List.of(new Neuron(1, 0)), List.of());
+        int[] all = {0, 1, 2};
+        double[][] base = tests.probabilities(all, sets, null);
+        double[][] suppressed = tests.probabilities(all, sets, NeuronSetEdit.Mode.SUPPRESS);
+        for (int i = 0; i < 3; i++) {
+            double[] s = new double[4];
+            for (int j = 0; j < 4; j++) s[j] = scores[4 * i + j][0];
+            assertArrayEquals(Classifiers.softmax(s), base[i], 1e-6, "unedited: the softmax over the choice scores");
+            int predicted = tests.predicted(i);
+            assertEquals(reveal.engine.nn.Functional.argmax(s), predicted);
+            // The edit reaches the predicted choice's sequence only; the other choices keep their scores.
+            double edited = Classifiers.logits(scorer, List.of(instances.get(i)[predicted]),
+                    new NeuronSetEdit(NeuronSetEdit.Mode.SUPPRESS, FfnPoint.POST, List.of(sets.get(i))))[0][0];
+            s[predicted] = edited;
+            assertArrayEquals(Classifiers.softmax(s), suppressed[i], 1e-6, "instance " + i);
+        }
+        assertTrue(suppressed[0][tests.predicted(0)] != base[0][tests.predicted(0)], "suppressing two neurons moves the score");
+        assertArrayEquals(base[2], suppressed[2], 1e-12, "an empty set suppresses nothing");
+        // Through the tests: a set per instance, in batches of 2 across 3 instances.
+        NeuronFaithfulness nf = new NeuronFaithfulness(tests);
+        BlockingEffect e = nf.effect(sets, NeuronSetEdit.Mode.SUPPRESS);
+        for (int i = 0; i < 3; i++)
+            assertEquals(base[i][tests.predicted(i)] - suppressed[i][tests.predicted(i)], e.drop()[i], 1e-12);
     }
 }

@@ -41,8 +41,9 @@ class TaskDataTest {
         }
         assertTrue(Files.exists(dir.resolve("ground_truth.json")), "the generated task is kept for inspection");
         // Encoded ids start with the prefix token and keep the labels.
-        assertEquals(data.test.get(0).label(), data.testIds.get(0).label());
-        assertEquals(1, data.trainIds.get(0).ids()[0]);
+        TaskModel.Classification encoded = (TaskModel.Classification) data.task;
+        assertEquals(data.test.get(0).label(), encoded.test.get(0).label());
+        assertEquals(1, encoded.train.get(0).ids()[0]);
     }
 
     @Test
@@ -59,10 +60,31 @@ class TaskDataTest {
         assertEquals(2, data.train.size());
         assertEquals(3, data.dev.size());
         assertEquals(1, data.test.size());
-        assertEquals(2, data.trainIds.get(1).label());
+        assertEquals(2, ((TaskModel.Classification) data.task).train.get(1).label());
         assertEquals(false, data.hasGroundTruth());
         assertEquals("Premise : A cat sat. / Hypothesis : An animal sat.", TaskData.text(data.train.get(0)));
+        // A file of another kind than the task's is refused by the reader.
         assertThrows(IllegalArgumentException.class,
                 () -> TaskData.load(PipelineConfig.Task.files(TaskKind.CHOICE, nli, nli, nli), encoder(), dir.resolve("x")));
+    }
+
+    @Test
+    void choiceFilesBecomeOneSequencePerChoice(@TempDir Path dir) throws Exception {
+        Path train = ChoiceTasks.write(dir.resolve("train.jsonl"), 5, 0, "ABC"), test = ChoiceTasks.write(dir.resolve("test.jsonl"), 2, 5, "ABC");
+        TaskData data = TaskData.load(PipelineConfig.Task.files(TaskKind.CHOICE, train, train, test), encoder(), dir.resolve("task"));
+        assertEquals(List.of("A", "B", "C"), data.labels);
+        TaskModel.Choice encoded = (TaskModel.Choice) data.task;
+        assertEquals(3, encoded.choices);
+        assertEquals(5, encoded.train.size());
+        assertEquals(2, encoded.test.get(0).answer(), "q5: answer at position 5 % 3");
+        assertEquals(data.test.get(0).label(), encoded.test.get(0).answer());
+        assertEquals(1, encoded.train.get(0).choices()[2][0], "every choice's sequence starts with the prefix token");
+        assertEquals("Question : Where did Lily's cat sleep? / (A) park (B) tree (C) pond", TaskData.text(data.train.get(0)));
+        // The gold choice's segments represent the instance in the diversity analysis.
+        assertEquals(List.of("Question : Where did Lily's cat sleep?", "/ Choice : park", "/ Answer :"), data.task.representedSegments(data.train.get(0)));
+        // Choice files with other letters than the training file's are refused.
+        Path other = ChoiceTasks.write(dir.resolve("other.jsonl"), 2, 0, "ABCD");
+        assertThrows(IllegalArgumentException.class,
+                () -> TaskData.load(PipelineConfig.Task.files(TaskKind.CHOICE, train, train, other), encoder(), dir.resolve("y")));
     }
 }
