@@ -70,9 +70,6 @@ public record LissaConfig(double damping, double scale, double depthFactor, int 
         return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, seed, order, f, tolerance);
     }
 
-    public LissaConfig withTolerance(double t) {
-        return new LissaConfig(damping, scale, depthFactor, fixedDepth, batchSize, repeats, seed, order, divergenceFactor, t);
-    }
 
     /** The effective L2 damping of the fixed point, {@code damping * scale}. */
     public double lambda() {

@@ -73,9 +73,6 @@ public record LissaPreset(Family family, Dataset dataset, double damping, double
             new LissaPreset(Family.PYTHIA, Dataset.AVERITEC, 0.03, 0.3, 1e5, 4),
             new LissaPreset(Family.PYTHIA, Dataset.CSQA, 0.05, 0.15, 1e5, 1));
 
-    /** The paper's code's defaults where a run gives none: damping 3e-3, depth factor 0.25, scale 1e4. */
-    public static final double DEFAULT_DAMPING = 3e-3, DEFAULT_DEPTH_FACTOR = 0.25, DEFAULT_SCALE = 1e4;
-
     public LissaPreset {
         // Through LissaConfig's checks.
         LissaConfig.paper(damping, depthFactor, scale, batchSize);

@@ -35,15 +35,6 @@ public final class KnownAnswerScores {
             if (mrrInterval != null) m.put("mrr_interval", mrrInterval);
             return m;
         }
-
-        /**
-         * "Clearly better than random": the 95% intervals of both precision@k and MRR lie above random's
-         * expectation, so the advantage is not an accident of which claims were drawn for the test set.
-         */
-        public boolean clearlyBetterThan(Score random) {
-            return precisionInterval != null && mrrInterval != null
-                    && precisionInterval[0] > random.precisionAtK && mrrInterval[0] > random.mrr;
-        }
     }
 
     private final List<Set<Integer>> sameFact, sameStatement;

@@ -165,10 +165,10 @@ public final class Pipeline {
         m.put("train_loss", r.trainLoss());
         m.put("best_epoch", r.bestEpoch());
         m.put("test_accuracy", test);
-        m.put("majority_test_accuracy", Labels.majorityAccuracy(TaskData.labels(data.train), gold, data.labels.size()));
+        double majority = Labels.majorityAccuracy(TaskData.labels(data.train), gold, data.labels.size());
+        m.put("majority_test_accuracy", majority);
         m.put("test_correct", outcome.correct(gold));
-        m.put("verdicts", Verdicts.toJson(List.of(verdicts.finetuneLearns(outcome.correct(gold),
-                Verdicts.majorityCorrect(TaskData.labels(data.train), gold, data.labels.size())))));
+        m.put("verdicts", Verdicts.toJson(List.of(verdicts.finetuneLearns(outcome.correct(gold), majority))));
         ws.writeJson("finetune.json", m);
         log(String.format(Locale.ROOT, "fine-tuned: best epoch %d, dev accuracy %.3f, test accuracy %.3f", r.bestEpoch() + 1, r.bestDevAccuracy(), test));
     }
@@ -259,8 +259,10 @@ public final class Pipeline {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("fractions", cfg.protocol().fractions());
         out.put("seeds", cfg.protocol().seeds());
-        out.put("random_arm", cfg.protocol().ldsModels() > 0 ? "the " + cfg.protocol().ldsModels() + " LDS models at " + Math.round(100 * cfg.protocol().ldsAlpha())
-                + "%, " + cfg.protocol().seeds().length + " seeded subsets at the other fractions" : cfg.protocol().seeds().length + " seeded subsets per fraction");
+        PipelineConfig.Protocol p = cfg.protocol();
+        boolean shared = java.util.Arrays.stream(p.fractions()).anyMatch(p::ldsCovers);
+        out.put("random_arm", shared ? "the " + p.ldsModels() + " LDS models at " + Math.round(100 * p.ldsAlpha())
+                + "%, " + p.seeds().length + " seeded subsets at the other fractions" : p.seeds().length + " seeded subsets per fraction");
         out.put("training", cfg.retrain().describe());
         out.put("gate", r.gate().toJson());
         out.put("cells", r.cells().stream().map(Retraining.Cell::toJson).toList());
@@ -317,7 +319,7 @@ public final class Pipeline {
         int[] gold = TaskData.labels(data.test);
         double[] accuracy = specs.stream().mapToDouble(s -> models.get(s).accuracy(gold)).toArray();
         double majority = ((Number) ws.readObject("finetune.json").get("majority_test_accuracy")).doubleValue();
-        double meanAccuracy = Verdicts.mean(accuracy);
+        double meanAccuracy = Spread.of(accuracy).mean();
         String blocked = meanAccuracy > majority + Verdicts.ACCURACY_MARGIN ? null
                 : String.format(Locale.ROOT, "the %d LDS subset models do not learn the task (mean test accuracy %.3f, majority class %.3f), so their margins say nothing about attribution",
                 specs.size(), meanAccuracy, majority);
@@ -325,19 +327,22 @@ public final class Pipeline {
         List<Verdict> found = new ArrayList<>();
         Results.instanceScores(attributions).forEach((name, scores) -> {
             Lds.Result r = Lds.score(subsets, margins, Results.finite(scores));
+            Verdict v = verdicts.lds(name, r, blocked);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
-            m.put("mean", r.mean());
-            m.put("interval", r.perTest().length >= 2 ? Comparisons.meanInterval(r.perTest(), cfg.protocol().level(), 4000, cfg.seed()) : null);
+            m.put("id", Verdict.methodId(name));
+            m.put("mean", Double.isNaN(r.mean()) ? null : r.mean());
+            m.put("interval", v.interval() == null ? null : v.interval());
             m.put("test_instances", r.perTest().length);
             m.put("left_out", r.leftOut().length);
             methods.add(m);
-            found.add(verdicts.lds(name, r, blocked));
+            found.add(v);
         });
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("models", specs.size());
         out.put("alpha", cfg.protocol().ldsAlpha());
         out.put("model_test_accuracy", Spread.of(accuracy).toJson());
+        out.put("sanity_passed", blocked == null);
         out.put("sanity", blocked == null ? "the subset models learn the task (mean test accuracy " + String.format(Locale.ROOT, "%.3f", meanAccuracy) + ")" : blocked);
         out.put("methods", methods);
         out.put("verdicts", Verdicts.toJson(found));

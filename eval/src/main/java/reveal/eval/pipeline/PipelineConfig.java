@@ -119,6 +119,10 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
             for (double f : fractions)
                 if (!(f > 0 && f < 1)) throw new IllegalArgumentException("retraining fraction " + f + " must be between 0 and 1");
             if (seeds.length < 1) throw new IllegalArgumentException("retraining needs at least one seed");
+            // A repeated seed is the same model again, not another replicate; a repeated percentage, the same verdict id.
+            if (java.util.Arrays.stream(seeds).distinct().count() < seeds.length) throw new IllegalArgumentException("retraining seeds " + java.util.Arrays.toString(seeds) + " repeat a seed");
+            if (java.util.Arrays.stream(fractions).map(f -> Math.round(100 * f)).distinct().count() < fractions.length)
+                throw new IllegalArgumentException("retraining fractions " + java.util.Arrays.toString(fractions) + " repeat a whole percentage");
             if (ldsModels < 0 || ldsModels == 1 || ldsModels == 2)
                 throw new IllegalArgumentException("LDS needs at least 3 subset models (or 0 for none), got " + ldsModels);
             if (!(ldsAlpha > 0 && ldsAlpha < 1)) throw new IllegalArgumentException("LDS subset fraction " + ldsAlpha + " must be between 0 and 1");
@@ -192,7 +196,7 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
      */
     public static PipelineConfig demo(Path out) {
         return new PipelineConfig(out, null, null, Task.knownAnswer(new KnownAnswerTask.Sizes(40, 2, 60, 100), 42), 64,
-                Training.epochs(1e-3, 30, 16), new Training(1e-3, 24, 16, 160),
+                Training.epochs(1e-3, 30, 16), new Training(1e-3, 18, 16, 100),
                 new Protocol(new double[] {0.1, 0.5}, new long[] {42, 60, 73}, 32, 0.5, 10, 0.95),
                 new Methods(20, 0.1, 20, 20, 10, Lissa.steps(0.01, 500, 32)), 3, Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
     }

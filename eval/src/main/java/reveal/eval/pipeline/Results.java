@@ -38,14 +38,25 @@ final class Results {
     }
 
     /**
-     * A copy of a score matrix with every non-finite score (NA-Instances' minus infinity: no shared neuron) set to
-     * 0, so that sums over subsets mean "no evidence adds nothing".
+     * A copy of a score matrix where NA-Instances' minus infinity (no shared neuron) becomes a finite score just
+     * below the row's lowest finite one (by 1/N of the row's range), so it still ranks last, as it does in retrieval
+     * and the rank-sums, and sums over subsets stay finite; a row with no finite score becomes all 0. NaN is an error.
      */
     static double[][] finite(double[][] scores) {
         double[][] out = new double[scores.length][];
         for (int t = 0; t < scores.length; t++) {
-            out[t] = scores[t].clone();
-            for (int i = 0; i < out[t].length; i++) if (!Double.isFinite(out[t][i])) out[t][i] = 0;
+            double[] row = scores[t];
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < row.length; i++) {
+                if (Double.isNaN(row[i])) throw new IllegalStateException("score of training instance " + i + " for test instance " + t + " is NaN");
+                if (Double.isFinite(row[i])) {
+                    lo = Math.min(lo, row[i]);
+                    hi = Math.max(hi, row[i]);
+                }
+            }
+            double floor = lo == Double.POSITIVE_INFINITY ? 0 : lo - Math.max(hi - lo, 1e-12) / row.length;
+            out[t] = row.clone();
+            for (int i = 0; i < row.length; i++) if (!Double.isFinite(row[i])) out[t][i] = floor;
         }
         return out;
     }

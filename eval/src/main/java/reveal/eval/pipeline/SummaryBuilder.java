@@ -208,16 +208,23 @@ final class SummaryBuilder {
         Map<String, Object> lds = new LinkedHashMap<>(ws.readObject("analysis/lds.json"));
         collectVerdicts(lds, verdicts);
         String detail = String.valueOf(lds.get("sanity"));
-        boolean learned = detail.startsWith("the subset models learn");
+        boolean learned = Boolean.TRUE.equals(lds.get("sanity_passed"));
         sanity.add(check("the LDS subset models learn the task", learned, detail));
         if (!learned) warnings.add("LDS: " + detail + "; every LDS verdict is inconclusive");
         List<String> parts = new ArrayList<>();
         for (Object o : (List<?>) lds.get("methods")) {
             Map<String, Object> m = (Map<String, Object>) o;
-            parts.add(String.format(Locale.ROOT, "%s %.3f", m.get("name"), num(m.get("mean"))));
+            parts.add(m.get("mean") == null ? m.get("name") + " n/a" : String.format(Locale.ROOT, "%s %.3f", m.get("name"), num(m.get("mean"))));
         }
         headline.add("Linear datamodeling score (mean Spearman over " + lds.get("models") + " subset models): " + String.join(", ", parts));
         return lds;
+    }
+
+    /** A map of the key-value pairs in this order ({@code Map.of} iterates in an order that changes from run to run). */
+    private static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return m;
     }
 
     private static Map<String, Object> check(String name, boolean passed, String detail) {
@@ -240,10 +247,6 @@ final class SummaryBuilder {
         for (String k : List.of("supported", "not_supported", "inconclusive")) c.put(k, 0);
         for (Object o : verdicts) c.merge(String.valueOf(((Map<String, Object>) o).get("verdict")), 1, (a, b) -> (Integer) a + (Integer) b);
         return c;
-    }
-
-    private static double mean(List<?> values) {
-        return values.stream().mapToDouble(SummaryBuilder::num).average().orElse(Double.NaN);
     }
 
     @SuppressWarnings("unchecked")
@@ -270,10 +273,10 @@ final class SummaryBuilder {
             for (NeuronScore n : r.selected().neurons()) selected[n.layer()][n.neuron()] += 1.0 / test.size();
         }
         List<Object> out = new ArrayList<>();
-        out.add(Map.of("name", "Mean NA attribution over the test set", "values", mean,
+        out.add(ordered("name", "Mean NA attribution over the test set", "values", mean,
                 "caption", "Integrated-gradients attribution of every FFN neuron (at the last token) to the predicted class's probability, averaged over the "
                         + test.size() + " test instances; red raises the prediction, blue lowers it."));
-        out.add(Map.of("name", "Share of test instances selecting each neuron", "values", selected,
+        out.add(ordered("name", "Share of test instances selecting each neuron", "values", selected,
                 "caption", "How often each neuron passes the NA selection (attribution above " + cfg.methods().naThreshold() + " x the instance's maximum)."));
         return out;
     }
@@ -308,7 +311,7 @@ final class SummaryBuilder {
                     if (data.hasGroundTruth()) row.put("same_fact", data.sameFact.get(t).contains(z));
                     top.add(row);
                 }
-                methods.add(Map.of("name", name, "top", top));
+                methods.add(ordered("name", name, "top", top));
             });
             e.put("methods", methods);
             out.add(e);
@@ -328,9 +331,5 @@ final class SummaryBuilder {
 
     private static double num(Object o) {
         return o instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
-    private static String f3(Object o) {
-        return String.format(Locale.ROOT, "%.3f", num(o));
     }
 }

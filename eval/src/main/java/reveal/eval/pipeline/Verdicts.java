@@ -1,9 +1,7 @@
 package reveal.eval.pipeline;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import reveal.eval.analysis.KnownAnswerScores;
 import reveal.eval.faithfulness.NeuronFaithfulness;
@@ -16,8 +14,10 @@ import reveal.eval.stats.Verdict;
 
 /**
  * Every comparison the report makes, as a {@link Verdict} with a stable id: what is claimed, the effect with its
- * interval, and supported / not supported / inconclusive. The margins are the smallest effects worth reporting
- * (below them a difference is "not supported" even when it is real); docs/method.md, "Evaluation: verdicts", explains each choice.
+ * interval, and supported / not supported / inconclusive. The margins are the smallest effects worth reporting: a
+ * claim is "not supported" when its whole interval lies below the margin (a difference too small to matter, or
+ * reversed), while "supported" needs only an interval above 0 and a small p, so a real but small effect is still
+ * reported, with its size; docs/method.md, "Evaluation: verdicts", explains each choice.
  */
 final class Verdicts {
     /** Accuracy points: the fine-tuned model against the majority class, and the retraining comparisons. */
@@ -50,12 +50,18 @@ final class Verdicts {
 
     /** Method names as the report shows them, to the ids the verdicts use. */
     static String id(String method) {
-        return method.toLowerCase(Locale.ROOT).replace("-", "_").replace(' ', '_');
+        return Verdict.methodId(method);
     }
 
-    Verdict finetuneLearns(double[] correct, double[] majorityCorrect) {
+    /**
+     * The fine-tuned model's accuracy against the majority class's on the same test set. That baseline is a number
+     * fixed by the test labels, not a second noisy predictor, so it is the comparison arm as a constant.
+     */
+    Verdict finetuneLearns(double[] correct, double majorityAccuracy) {
+        double[] baseline = new double[correct.length];
+        java.util.Arrays.fill(baseline, majorityAccuracy);
         return Comparisons.greater("finetune.learns", "The fine-tuned model answers the test set better than always predicting the majority class",
-                new double[][] {correct}, new double[][] {majorityCorrect}, ACCURACY_MARGIN, settings);
+                new double[][] {correct}, new double[][] {baseline}, ACCURACY_MARGIN, settings);
     }
 
     List<Verdict> retrieval(String method, KnownAnswerScores.Score score, KnownAnswerScores.Score random) {
@@ -118,7 +124,7 @@ final class Verdicts {
     Verdict lds(String method, Lds.Result r, String blocked) {
         String id = "lds." + id(method), claim = "Summing " + method + "'s scores over a training subset predicts the subset model's test margins (mean Spearman correlation above 0)";
         if (r.perTest().length < 2)
-            return new Verdict(id, claim, Outcome.INCONCLUSIVE, Double.isNaN(r.mean()) ? 0 : r.mean(), null, Double.NaN, r.perTest().length, 1,
+            return new Verdict(id, claim, Outcome.INCONCLUSIVE, r.mean(), null, Double.NaN, r.perTest().length, 1,
                     r.leftOut().length + " test instances have constant margins or predictions over the subset models, too few are left");
         Verdict v = Comparisons.positive(id, claim, new double[][] {r.perTest()}, LDS_MARGIN, settings);
         return blocked == null ? checked(method, v) : inconclusive(v, blocked);
@@ -133,18 +139,4 @@ final class Verdicts {
         return verdicts.stream().map(Verdict::toJson).toList();
     }
 
-    /** 1 where the majority class of {@code trainLabels} is the gold label of a test instance. */
-    static double[] majorityCorrect(int[] trainLabels, int[] testLabels, int classes) {
-        int[] count = new int[classes];
-        for (int y : trainLabels) count[y]++;
-        int majority = 0;
-        for (int c = 1; c < classes; c++) if (count[c] > count[majority]) majority = c;
-        double[] out = new double[testLabels.length];
-        for (int t = 0; t < out.length; t++) out[t] = testLabels[t] == majority ? 1 : 0;
-        return out;
-    }
-
-    static double mean(double[] v) {
-        return Arrays.stream(v).average().orElse(0);
-    }
 }

@@ -14,14 +14,17 @@ import java.util.Map;
  * <p>The summary's shape (every list keeps its order in the report):
  * <pre>
  * title, headline [str], warnings [str],
+ * verdicts [{id, claim, verdict, effect, interval, p, units, replicates, reason}], verdict_counts {..},
+ * sanity [{check, passed, detail}],
  * run {model, task, backend, train, dev, test, seed, wall_seconds, stages [{name, seconds, resumed}], settings {..}},
  * finetune {epochs, dev_accuracy [..], train_loss [..], best_epoch, test_accuracy},
- * known_answer {methods [{name, family, precision_at_k, mrr, statement_mrr, beats_random}], random {..},
- *               specificity {instances, own {change_rate, probability_drop}, other {..}}},
- * neuron_faithfulness {random_runs, sets [{name, mean_size, modes [{mode, change_rate, probability_drop,
+ * known_answer {methods [{name, family, precision_at_k, mrr, statement_mrr, precision_interval, mrr_interval}],
+ *               random {..}, specificity {instances, own {change_rate, probability_drop}, other {..}}},
+ * neuron_faithfulness {random_runs, control_seeds, sets [{name, mean_size, modes [{mode, change_rate, probability_drop,
  *               random {change_rate {mean, std, runs}, probability_drop {..}}}]}]},
- * retraining {fractions [..], training, full_accuracy, random {seeds [..], accuracy [{mean, std, runs}]},
- *               methods [{name, most [..], least [..]}]},
+ * retraining {fractions [..], seeds [..], random_arm, training, gate {.., passed, reason},
+ *               cells [{ranking, arm, fraction, accuracy {mean, std, runs}}]},
+ * lds {models, alpha, model_test_accuracy {..}, sanity, sanity_passed, methods [{name, id, mean, interval, ..}]},
  * overlap {k, pairs [{ia, na, ia_fraction, na_fraction, zero_overlap}], unique_instances [{method, count}],
  *               unique_neurons [{ia, na, ia_count, shared}]},
  * diversity {fraction, subsets [{name, size, cos_mean, loss_mean, vocab, avg_len}]},
@@ -254,9 +257,8 @@ public final class RunReport {
         throw new IllegalArgumentException("report: retraining fraction " + v + " is not among " + java.util.Arrays.toString(values));
     }
 
-    /** The verdict id of a method's report name (as the pipeline forms it). */
     private static String methodId(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT).replace("-", "_").replace(' ', '_');
+        return reveal.eval.stats.Verdict.methodId(name);
     }
 
     private static List<String> row(String name, String subset, double[] mean, double[] std, double[] x, Map<String, Summary> verdicts, String verdictPrefix) {

@@ -195,10 +195,13 @@ public final class Comparisons {
         String iv = "the " + percent(level) + " interval [" + num(lo) + ", " + num(hi) + "]";
         Outcome outcome;
         String reason;
-        if (lo > 0 && p < alpha) {
+        // Accuracy differences are multiples of 1 / (units x replicates), and a margin can be one of them exactly: a
+        // bound within rounding error of 0 or of the margin is judged as lying on it, never across it.
+        double eps = 1e-9 * Math.max(1, Math.abs(margin));
+        if (lo > eps && p < alpha) {
             outcome = Outcome.SUPPORTED;
             reason = iv + " lies above 0 and p = " + num(p) + " < " + num(alpha);
-        } else if (hi < margin) {
+        } else if (hi < margin - eps) {
             outcome = Outcome.NOT_SUPPORTED;
             reason = hi < 0 ? iv + " lies below 0: the difference goes the other way"
                     : iv + " lies below " + num(margin) + ", the smallest effect worth reporting";

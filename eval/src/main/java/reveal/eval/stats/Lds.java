@@ -1,9 +1,9 @@
 package reveal.eval.stats;
 
 import java.util.Arrays;
-import java.util.Random;
 
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
+import reveal.attribution.analysis.RetrainingSubsets;
 import org.apache.commons.math3.stat.ranking.NaNStrategy;
 import org.apache.commons.math3.stat.ranking.NaturalRanking;
 import org.apache.commons.math3.stat.ranking.TiesStrategy;
@@ -21,34 +21,19 @@ public final class Lds {
     }
 
     /**
-     * M subsets of round(alpha * n) distinct training positions each, every subset sorted ascending. Deterministic for
-     * (n, alpha, models, seed) on any JVM: one {@link java.util.Random} (whose algorithm the Java specification fixes)
-     * seeded once drives a partial Fisher-Yates shuffle per subset, so the retraining runs and the scoring can be done
-     * at different times and still agree on the subsets.
+     * M random subsets of int(alpha * n) distinct training positions, sorted ascending: subset m is
+     * {@link RetrainingSubsets#random}{@code (n, alpha, seed + m)}, the same draw (and size) as the retraining test's
+     * random subsets, so the LDS models can serve as its random arm. Deterministic on any JVM.
      *
-     * @throws IllegalArgumentException when n &lt; 1, alpha is outside (0, 1], models &lt; 1, or round(alpha * n) is 0
+     * @throws IllegalArgumentException when n &lt; 1, alpha is outside (0, 1], models &lt; 1, or int(alpha * n) is 0
      */
     public static int[][] subsets(int n, double alpha, int models, long seed) {
         if (n < 1) throw new IllegalArgumentException("n must be at least 1, got " + n);
         if (!(alpha > 0 && alpha <= 1)) throw new IllegalArgumentException("alpha must lie in (0, 1], got " + alpha);
         if (models < 1) throw new IllegalArgumentException("models must be at least 1, got " + models);
-        int k = (int) Math.round(alpha * n);
-        if (k < 1) throw new IllegalArgumentException("round(" + alpha + " * " + n + ") = 0: every subset would be empty");
-        Random rng = new Random(seed);
-        int[] perm = new int[n];
+        if (RetrainingSubsets.cutoff(n, alpha) < 1) throw new IllegalArgumentException("int(" + alpha + " * " + n + ") = 0: every subset would be empty");
         int[][] out = new int[models][];
-        for (int m = 0; m < models; m++) {
-            for (int i = 0; i < n; i++) perm[i] = i;
-            for (int i = 0; i < k; i++) {
-                int j = i + rng.nextInt(n - i);
-                int t = perm[i];
-                perm[i] = perm[j];
-                perm[j] = t;
-            }
-            int[] s = Arrays.copyOf(perm, k);
-            Arrays.sort(s);
-            out[m] = s;
-        }
+        for (int m = 0; m < models; m++) out[m] = RetrainingSubsets.random(n, alpha, seed + m);
         return out;
     }
 

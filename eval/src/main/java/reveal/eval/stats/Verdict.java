@@ -32,6 +32,11 @@ public record Verdict(String id, String claim, Outcome verdict, double effect, d
         }
     }
 
+    /** The id part of a method's report name ("GS cosine" -> gs_cosine, "NA-Instances" -> na_instances). */
+    public static String methodId(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replace("-", "_").replace(' ', '_');
+    }
+
     @Override
     public double[] interval() {
         return interval == null ? null : interval.clone();

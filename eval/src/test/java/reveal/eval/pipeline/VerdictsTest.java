@@ -72,7 +72,19 @@ class VerdictsTest {
         assertEquals("gs_cosine", Verdicts.id("GS cosine"));
         assertEquals("na_instances", Verdicts.id("NA-Instances"));
         assertEquals("lissa", Verdicts.id("LiSSA"));
-        // Majority class of the training labels (1 here) against gold test labels.
-        assertEquals(List.of(0.0, 1.0, 1.0), Arrays.stream(Verdicts.majorityCorrect(new int[] {1, 1, 0}, new int[] {0, 1, 1}, 2)).boxed().toList());
+        assertEquals(1, reveal.model.data.Labels.majorityClass(new int[] {1, 1, 0}, 2));
+        assertEquals(0, reveal.model.data.Labels.majorityClass(new int[] {1, 0}, 2), "the lowest class on a tie");
+    }
+
+    @Test
+    void theFineTunedModelIsComparedWithTheMajorityRateAsAConstant() {
+        // 70 of 100 right against a majority rate of 0.5: against the constant, the interval is about 0.2 +- 0.09.
+        double[] correct = new double[100];
+        for (int i = 0; i < 70; i++) correct[i] = 1;
+        Verdict v = new Verdicts(0.95, 42).finetuneLearns(correct, 0.5);
+        assertEquals("finetune.learns", v.id());
+        assertEquals(0.2, v.effect(), 1e-12);
+        assertEquals(Outcome.SUPPORTED, v.verdict(), v.reason());
+        assertEquals(0.2 - 1.96 * Math.sqrt(0.21 / 100), v.interval()[0], 0.02);
     }
 }

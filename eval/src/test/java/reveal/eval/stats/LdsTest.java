@@ -232,7 +232,7 @@ class LdsTest {
                 if (j > 0) assertTrue(sub[j] > sub[j - 1], "strictly ascending, hence distinct");
             }
         }
-        assertEquals(4, Lds.subsets(7, 0.5, 1, 1)[0].length, "round(3.5) = 4");
+        assertEquals(3, Lds.subsets(7, 0.5, 1, 1)[0].length, "int(3.5) = 3, the retraining test's size");
         assertEquals(3, Lds.subsets(10, 0.3, 1, 1)[0].length);
         assertArrayEquals(new int[] {0, 1, 2, 3, 4}, Lds.subsets(5, 1.0, 1, 1)[0]);
 
@@ -242,11 +242,15 @@ class LdsTest {
         for (int[] sub : Lds.subsets(20, 0.5, 4000, 3)) for (int i : sub) count[i]++;
         for (int i = 0; i < 20; i++) assertEquals(0.5, count[i] / 4000.0, 0.04, "position " + i);
 
+        // The LDS models are the retraining test's random arm: subset m is its random subset with seed + m.
+        int[][] drawn = Lds.subsets(10, 0.5, 2, 42);
+        assertArrayEquals(reveal.attribution.analysis.RetrainingSubsets.random(10, 0.5, 42), drawn[0]);
+        assertArrayEquals(reveal.attribution.analysis.RetrainingSubsets.random(10, 0.5, 43), drawn[1]);
         // Regression pin: subsets drive stored retraining runs, so a change of the drawing scheme must be deliberate.
-        assertTrue(Arrays.deepEquals(PIN, Lds.subsets(10, 0.5, 2, 42)), Arrays.deepToString(Lds.subsets(10, 0.5, 2, 42)));
+        assertTrue(Arrays.deepEquals(PIN, drawn), Arrays.deepToString(drawn));
     }
 
-    private static final int[][] PIN = {{0, 1, 4, 6, 7}, {3, 5, 6, 7, 9}};
+    private static final int[][] PIN = {{1, 2, 4, 7, 9}, {2, 4, 5, 8, 9}};
 
     @Test
     void badInputsAreRejected() {

@@ -30,13 +30,19 @@ public final class Labels {
      * tie), the baseline a classifier must beat; NaN for no labels.
      */
     public static double majorityAccuracy(int[] trainLabels, int[] labels, int classes) {
+        int top = majorityClass(trainLabels, classes);
+        int hits = 0;
+        for (int label : labels) if (label == top) hits++;
+        return labels.length == 0 ? Double.NaN : (double) hits / labels.length;
+    }
+
+    /** The most frequent of {@code trainLabels} (the lowest on a tie). */
+    public static int majorityClass(int[] trainLabels, int classes) {
         int[] counts = new int[classes];
         for (int label : trainLabels) counts[label]++;
         int top = 0;
         for (int c = 1; c < classes; c++) if (counts[c] > counts[top]) top = c;
-        int hits = 0;
-        for (int label : labels) if (label == top) hits++;
-        return labels.length == 0 ? Double.NaN : (double) hits / labels.length;
+        return top;
     }
 
     /** NLI label text to id; HANS's "non-entailment" maps to contradiction. */
