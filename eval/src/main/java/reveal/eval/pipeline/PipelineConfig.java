@@ -196,7 +196,7 @@ public record PipelineConfig(Path out, Path modelDir, Path tokenizer, Task task,
      */
     public static PipelineConfig demo(Path out) {
         return new PipelineConfig(out, null, null, Task.knownAnswer(new KnownAnswerTask.Sizes(40, 2, 60, 100), 42), 64,
-                Training.epochs(1e-3, 30, 16), new Training(1e-3, 18, 16, 100),
+                Training.epochs(1e-3, 30, 16), new Training(1e-3, 24, 16, 0),
                 new Protocol(new double[] {0.1, 0.5}, new long[] {42, 60, 73}, 32, 0.5, 10, 0.95),
                 new Methods(20, 0.1, 20, 20, 10, Lissa.steps(0.01, 500, 32)), 3, Math.max(1, Runtime.getRuntime().availableProcessors()), 42);
     }
