@@ -59,10 +59,28 @@ public final class Main {
         } catch (Args.UsageException e) {
             err.println("reveal " + argv[0] + ": " + e.getMessage() + "\nusage: " + cmd.usage());
             return 2;
+        } catch (OutOfMemoryError e) {
+            err.println(outOfMemory(argv[0], Runtime.getRuntime().maxMemory()));
+            return 1;
         } catch (Exception e) {
-            err.println("reveal " + argv[0] + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            err.println(causedByOutOfMemory(e) ? outOfMemory(argv[0], Runtime.getRuntime().maxMemory())
+                    : "reveal " + argv[0] + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             if (System.getenv("REVEAL_DEBUG") != null) e.printStackTrace(err);
             return 1;
         }
+    }
+
+    /** One line instead of a stack trace: how large the heap was, and how to give the command more. */
+    static String outOfMemory(String command, long maxHeapBytes) {
+        String heap = maxHeapBytes >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GiB", maxHeapBytes / (double) (1L << 30))
+                : (maxHeapBytes >> 20) + " MiB";
+        return "reveal " + command + ": out of memory: the Java heap (" + heap + ") is too small for this model, batch or number of threads;"
+                + " raise it with REVEAL_JAVA_OPTS=-Xmx<N>g, or lower --batch-size, --max-len or --threads";
+    }
+
+    /** Whether an exception (a worker thread's failure, say) was an OutOfMemoryError underneath. */
+    static boolean causedByOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) if (t instanceof OutOfMemoryError) return true;
+        return false;
     }
 }
