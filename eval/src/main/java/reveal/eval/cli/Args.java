@@ -81,29 +81,24 @@ final class Args {
     }
 
     int[] getInts(String name) {
-        String v = require(name);
-        try {
-            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " expects comma-separated integers, got '" + v + "'");
-        }
+        return list(name, "integers", Integer::parseInt).stream().mapToInt(Integer::intValue).toArray();
     }
 
     double[] getDoubles(String name) {
-        String v = require(name);
-        try {
-            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToDouble(Double::parseDouble).toArray();
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " expects comma-separated numbers, got '" + v + "'");
-        }
+        return list(name, "numbers", Double::parseDouble).stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     long[] getLongs(String name) {
+        return list(name, "integers", Long::parseLong).stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The comma-separated items of a required option; a malformed item is a usage error naming the option. */
+    private <T> List<T> list(String name, String kind, java.util.function.Function<String, T> parse) {
         String v = require(name);
         try {
-            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+            return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(parse).toList();
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " expects comma-separated integers, got '" + v + "'");
+            throw new UsageException("--" + name + " expects comma-separated " + kind + ", got '" + v + "'");
         }
     }
 

@@ -160,7 +160,7 @@ final class AttributeCommand implements Main.Command {
         }
         summary.put("steps", steps);
         if (ia != null && ia.methods.contains(InstanceAttribution.Method.INFLUENCE)) {
-            LissaConvergence convergence = run.lissaConvergence(ia.tolerance);
+            LissaConvergence convergence = run.lissaConvergence(ia.lissa.settings().tolerance());
             summary.put("lissa", lissaSettings(outDir, ia));
             summary.put("lissa_convergence", convergence.describe());
             if (!convergence.allConverged()) {
@@ -176,7 +176,8 @@ final class AttributeCommand implements Main.Command {
     /** LiSSA's settings as run: the preset's row, and the damping, scale, depth and batch that {@code ia/info.json} records. */
     private static Map<String, Object> lissaSettings(Path outDir, InstanceOptions ia) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("preset", ia.preset == null ? null : ia.preset.family() + " (" + ia.preset.family().model() + " on " + ia.preset.dataset().title() + ")");
+        LissaPreset preset = ia.lissa.preset();
+        m.put("preset", preset == null ? null : preset.family() + " (" + preset.family().model() + " on " + preset.dataset().title() + ")");
         Map<String, Object> info;
         try {
             info = Json.parseObject(Files.readString(outDir.resolve("ia/info.json"), StandardCharsets.UTF_8));
@@ -216,22 +217,20 @@ final class AttributeCommand implements Main.Command {
      * automatic scale, 1000 steps, batch 8); each explicit {@code --lissa-*} option overrides either. The depth is
      * {@code --lissa-depth N} steps or {@code --lissa-depth-factor F} (the paper's), never both.
      */
-    private record InstanceOptions(ParameterSelector params, Set<InstanceAttribution.Method> methods, LissaPreset preset, double damping, double scale,
-                                   int depth, double depthFactor, int batch, int repeats, long seed, double tolerance) {
+    private record InstanceOptions(ParameterSelector params, Set<InstanceAttribution.Method> methods, LissaOptions lissa, int repeats, long seed) {
         static InstanceOptions read(Args args, TaskKind kind) {
             Set<InstanceAttribution.Method> methods = EnumSet.noneOf(InstanceAttribution.Method.class);
             for (String name : args.get("methods", "gs_dot,gs_cosine,influence").split(",")) {
                 methods.add(Arrays.stream(InstanceAttribution.Method.values()).filter(x -> x.fileName().equals(name.trim())).findFirst()
                         .orElseThrow(() -> new Args.UsageException("--methods: unknown method '" + name + "'; expected gs_dot, gs_cosine, influence")));
             }
-            LissaOptions lissa = LissaOptions.read(args, kind, LissaOptions.attributeDefaults(), "attribute");
-            PipelineConfig.Lissa l = lissa.settings();
-            return new InstanceOptions(selector(args.get("params", "head")), methods, lissa.preset(), l.damping(), l.scale(), l.depth(), l.depthFactor(),
-                    l.batchSize(), args.getInt("lissa-repeats", 1), args.getLong("seed", 42), l.tolerance());
+            return new InstanceOptions(selector(args.get("params", "head")), methods, LissaOptions.read(args, kind, LissaOptions.attributeDefaults(), "attribute"),
+                    args.getInt("lissa-repeats", 1), args.getLong("seed", 42));
         }
 
         AttributionRun.InstanceSettings settings() {
-            return new AttributionRun.InstanceSettings(params, methods, damping, scale, depth, depthFactor, batch, repeats, seed, tolerance);
+            PipelineConfig.Lissa l = lissa.settings();
+            return new AttributionRun.InstanceSettings(params, methods, l.damping(), l.scale(), l.depth(), l.depthFactor(), l.batchSize(), repeats, seed, l.tolerance());
         }
 
         private static ParameterSelector selector(String spec) {

@@ -158,6 +158,7 @@ public final class Pipeline {
         LanguageModel best = LanguageModel.load(r.bestDir(), backend);
         SubsetModels.Outcome outcome = testOutcome(best, r.bestDevAccuracy());
         int[] gold = TaskData.labels(data.test);
+        double[] correct = outcome.correct(gold);
         double test = outcome.accuracy(gold);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs", r.devAccuracy().size());
@@ -167,8 +168,7 @@ public final class Pipeline {
         m.put("test_accuracy", test);
         double majority = Labels.majorityAccuracy(TaskData.labels(data.train), gold, data.labels.size());
         m.put("majority_test_accuracy", majority);
-        m.put("test_correct", outcome.correct(gold));
-        m.put("verdicts", Verdicts.toJson(List.of(verdicts.finetuneLearns(outcome.correct(gold), majority))));
+        m.put("verdicts", Verdicts.toJson(List.of(verdicts.finetuneLearns(correct, majority))));
         ws.writeJson("finetune.json", m);
         log(String.format(Locale.ROOT, "fine-tuned: best epoch %d, dev accuracy %.3f, test accuracy %.3f", r.bestEpoch() + 1, r.bestDevAccuracy(), test));
     }
@@ -249,7 +249,7 @@ public final class Pipeline {
     private void retraining() {
         Retraining.Plan plan = retrainingPlan();
         List<SubsetModels.Spec> specs = new ArrayList<>(plan.allSpecs());
-        specs.addAll(ldsSpecs());
+        specs.addAll(plan.randomModels()); // the LDS models, also where no fraction uses them as the random arm
         Map<SubsetModels.Spec, SubsetModels.Outcome> models = subsetModels(specs);
         Map<String, Object> finetune = ws.readObject("finetune.json");
         int[] gold = TaskData.labels(data.test);
@@ -319,7 +319,8 @@ public final class Pipeline {
         int[] gold = TaskData.labels(data.test);
         double[] accuracy = specs.stream().mapToDouble(s -> models.get(s).accuracy(gold)).toArray();
         double majority = ((Number) ws.readObject("finetune.json").get("majority_test_accuracy")).doubleValue();
-        double meanAccuracy = Spread.of(accuracy).mean();
+        Spread modelAccuracy = Spread.of(accuracy);
+        double meanAccuracy = modelAccuracy.mean();
         String blocked = meanAccuracy > majority + Verdicts.ACCURACY_MARGIN ? null
                 : String.format(Locale.ROOT, "the %d LDS subset models do not learn the task (mean test accuracy %.3f, majority class %.3f), so their margins say nothing about attribution",
                 specs.size(), meanAccuracy, majority);
@@ -341,7 +342,7 @@ public final class Pipeline {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("models", specs.size());
         out.put("alpha", cfg.protocol().ldsAlpha());
-        out.put("model_test_accuracy", Spread.of(accuracy).toJson());
+        out.put("model_test_accuracy", modelAccuracy.toJson());
         out.put("sanity_passed", blocked == null);
         out.put("sanity", blocked == null ? "the subset models learn the task (mean test accuracy " + String.format(Locale.ROOT, "%.3f", meanAccuracy) + ")" : blocked);
         out.put("methods", methods);

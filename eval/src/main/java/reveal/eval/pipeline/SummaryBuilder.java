@@ -56,7 +56,6 @@ final class SummaryBuilder {
         s.put("title", "What " + modelName() + " learned: " + (data.hasGroundTruth() ? "known-answer claim task" : taskName()));
         Map<String, Object> finetune = ws.readObject("finetune.json");
         s.put("finetune", finetune);
-        finetune.remove("test_correct");
         double test = num(finetune.get("test_accuracy")), majority = num(finetune.get("majority_test_accuracy"));
         headline.add(String.format(Locale.ROOT, "The fine-tuned model reaches test accuracy %.3f (majority class %.3f)", test, majority));
         if (!(test >= majority + 0.1))
